@@ -1,0 +1,8 @@
+module github.com/luosim/luosim
+
+go 1.26
+
+require (
+	github.com/montanaflynn/stats v0.14.0
+	gonum.org/v1/gonum v0.17.0
+)
