@@ -1,0 +1,81 @@
+package lockmodels
+
+import "github.com/luosim/luosim/sim"
+
+// Fidelity selects how closely a primitive follows the kernel.
+type Fidelity uint8
+
+const (
+	// Ideal locks are strict FIFO servers with no overhead at all.
+	Ideal Fidelity = iota
+	// Kernel locks follow kernel/locking: fast paths on shared cache lines,
+	// optimistic spinning, wake-up latency, stealing and hand-off.
+	Kernel
+)
+
+func (f Fidelity) String() string {
+	if f == Ideal {
+		return "ideal"
+	}
+	return "kernel"
+}
+
+// Profile is the cost model of a machine. All times are nanoseconds.
+type Profile struct {
+	Name     string
+	Fidelity Fidelity
+
+	// Topology: CPUs are numbered socket by socket, CPUsPerSocket each,
+	// wrapping around when a run simulates more CPUs than the machine has.
+	Sockets       int
+	CPUsPerSocket int
+
+	// One-way core-to-core cache-line transfer latency (t_x): to another
+	// CPU of the same socket, and across sockets. A CPU that wrote the
+	// line last pays nothing to write it again.
+	LineSocket sim.Time
+	LineRemote sim.Time
+	// RMW is the cost of an atomic read-modify-write on a line already in
+	// the local cache (t_rmw_local).
+	RMW sim.Time
+
+	// Waking a sleeping task: try_to_wake_up and the IPI (Wakeup), the
+	// target CPU's idle-state exit (IdleExit) and the context switch
+	// (CtxSwitch). A sleeper's hand-off costs their sum.
+	Wakeup    sim.Time
+	IdleExit  sim.Time
+	CtxSwitch sim.Time
+}
+
+// IdealProfile returns the profile of the textbook machine: one socket,
+// every overhead zero, strict FIFO locks. With it only the work a model
+// asks for (critical sections, callbacks) costs time.
+func IdealProfile() *Profile {
+	return &Profile{Name: "ideal", Fidelity: Ideal, Sockets: 1, CPUsPerSocket: 1 << 20}
+}
+
+// Socket returns the socket of cpu.
+func (p *Profile) Socket(cpu int) int {
+	if p.Sockets <= 1 || p.CPUsPerSocket <= 0 {
+		return 0
+	}
+	return (cpu / p.CPUsPerSocket) % p.Sockets
+}
+
+// Transfer returns the cost of moving a cache line from CPU from to CPU to.
+// It is zero when to already owns the line or nobody has touched it yet
+// (from < 0).
+func (p *Profile) Transfer(from, to int) sim.Time {
+	switch {
+	case from < 0 || from == to:
+		return 0
+	case p.Socket(from) == p.Socket(to):
+		return p.LineSocket
+	default:
+		return p.LineRemote
+	}
+}
+
+// WakeLatency is the time from waking a sleeping task to that task running
+// on its CPU.
+func (p *Profile) WakeLatency() sim.Time { return p.Wakeup + p.IdleExit + p.CtxSwitch }
