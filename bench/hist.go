@@ -1,0 +1,132 @@
+package bench
+
+import (
+	"math"
+	"math/bits"
+)
+
+// Histogram records non-negative integer values (nanoseconds) in
+// log-linear buckets with three significant decimal digits: values below
+// 2048 exactly, larger ones in 1024 sub-buckets per power of two, so a
+// reported value is within 1/1024 of a recorded one. It covers every int64;
+// bands of buckets are allocated the first time a value falls in them, so
+// memory is bounded by the range of values seen (8 KiB per power of two),
+// never by their number, and recording allocates nothing in steady state.
+type Histogram struct {
+	bands [histBands]*[histSub]uint64
+	count uint64
+	sum   float64
+	min   int64
+	max   int64
+}
+
+const (
+	histSubBits = 10
+	histSub     = 1 << histSubBits // sub-buckets per band
+	histBands   = 64 - histSubBits // band 0: [0, 2048); band b ≥ 1: [2^(b+10), 2^(b+11))
+)
+
+// bucket returns the band and sub-bucket of v ≥ 0.
+func bucket(v int64) (band, sub int) {
+	if v < 2*histSub {
+		return int(v >> histSubBits), int(v & (histSub - 1))
+	}
+	e := bits.Len64(uint64(v)) - histSubBits - 1 // v>>e in [1024, 2047]
+	return e + 1, int(v>>e) - histSub
+}
+
+// bucketHigh returns the largest value in the bucket (band, sub).
+func bucketHigh(band, sub int) int64 {
+	if band <= 1 {
+		return int64(band<<histSubBits | sub)
+	}
+	e := band - 1
+	return (int64(sub+histSub)+1)<<e - 1
+}
+
+// Record adds v (clamped at 0).
+func (h *Histogram) Record(v int64) {
+	if v < 0 {
+		v = 0
+	}
+	band, sub := bucket(v)
+	b := h.bands[band]
+	if b == nil {
+		b = new([histSub]uint64)
+		h.bands[band] = b
+	}
+	b[sub]++
+	if h.count == 0 || v < h.min {
+		h.min = v
+	}
+	if v > h.max {
+		h.max = v
+	}
+	h.count++
+	h.sum += float64(v)
+}
+
+// Merge adds every value recorded in o.
+func (h *Histogram) Merge(o *Histogram) {
+	if o.count == 0 {
+		return
+	}
+	for i, ob := range o.bands {
+		if ob == nil {
+			continue
+		}
+		if h.bands[i] == nil {
+			h.bands[i] = new([histSub]uint64)
+		}
+		for j, c := range ob {
+			h.bands[i][j] += c
+		}
+	}
+	if h.count == 0 || o.min < h.min {
+		h.min = o.min
+	}
+	h.max = max(h.max, o.max)
+	h.count += o.count
+	h.sum += o.sum
+}
+
+// Count returns the number of recorded values.
+func (h *Histogram) Count() uint64 { return h.count }
+
+// Mean returns the exact mean of the recorded values (NaN if none).
+func (h *Histogram) Mean() float64 {
+	if h.count == 0 {
+		return math.NaN()
+	}
+	return h.sum / float64(h.count)
+}
+
+// Max returns the largest recorded value.
+func (h *Histogram) Max() int64 { return h.max }
+
+// Min returns the smallest recorded value.
+func (h *Histogram) Min() int64 { return h.min }
+
+// Quantile returns the value at or below which a share q of the recorded
+// values fall: the upper edge of the bucket holding the ⌈q·n⌉-th smallest
+// value, capped at the maximum. NaN if nothing was recorded.
+func (h *Histogram) Quantile(q float64) float64 {
+	if h.count == 0 {
+		return math.NaN()
+	}
+	rank := uint64(math.Ceil(q * float64(h.count)))
+	rank = min(max(rank, 1), h.count)
+	var seen uint64
+	for band, b := range h.bands {
+		if b == nil {
+			continue
+		}
+		for sub, c := range b {
+			seen += c
+			if seen >= rank {
+				return float64(min(bucketHigh(band, sub), h.max))
+			}
+		}
+	}
+	return float64(h.max)
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestRunCommands(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		args       []string
+		code       int // -1: success
+		wantOut    string
+		wantErrOut string
+	}{
+		{"version", []string{"version"}, -1, "go go1", ""},
+		{"help", []string{"help"}, -1, "validate", ""},
+		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"bad flag", []string{"validate", "-nope"}, 2, "", "flag provided but not defined"},
+		{"too few replications", []string{"validate", "-count", "1"}, 2, "", "at least 2 replications"},
+		{"stray argument", []string{"validate", "x.yaml"}, 2, "", `unexpected argument "x.yaml"`},
+		{"validate passes", []string{"validate", "-q", "-count", "3", "-ops", "20000"}, -1, "0 failed", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(tt.args, &out, &errOut)
+			switch {
+			case tt.code < 0 && err != nil:
+				t.Fatalf("error %v; stderr %s", err, errOut.String())
+			case tt.code >= 0 && (err == nil || exitCode(err) != tt.code):
+				t.Fatalf("err %v (exit %d), want exit %d", err, exitCode(err), tt.code)
+			}
+			if !strings.Contains(out.String(), tt.wantOut) {
+				t.Errorf("stdout %q lacks %q", out.String(), tt.wantOut)
+			}
+			if !strings.Contains(errOut.String(), tt.wantErrOut) {
+				t.Errorf("stderr %q lacks %q", errOut.String(), tt.wantErrOut)
+			}
+			if tt.code == 2 && out.Len() > 0 && tt.name != "unknown command" {
+				t.Errorf("usage error wrote to stdout: %q", out.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/luosim/luosim/bench"
+)
+
+// usageError is bad usage or bad input: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// failure is a run or validation that failed: exit status 1. It has
+// already been reported.
+type failure struct{ msg string }
+
+func (e *failure) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var u *usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+// command is one subcommand, in the style of cmd/go's base.Command.
+type command struct {
+	name  string
+	short string
+	run   func(args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "run the main job (until the LUO model lands: validate)", runValidate},
+		{"validate", "compare the simulator with analytic queueing results", runValidate},
+		{"version", "print version, VCS revision and Go version", runVersion},
+	}
+}
+
+// run is luosim's whole command line: main only calls it.
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		args = []string{"run"}
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
+		usage(stdout)
+		return nil
+	}
+	if strings.HasPrefix(name, "-") {
+		// Flags without a command belong to the default command.
+		name, args = "run", append([]string{"run"}, args...)
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			err := c.run(args[1:], stdout, stderr)
+			if err != nil && !errors.As(err, new(*failure)) {
+				fmt.Fprintf(stderr, "luosim %s: %v\n", name, err)
+			}
+			return err
+		}
+	}
+	usage(stderr)
+	err := &usageError{fmt.Sprintf("unknown command %q", name)}
+	fmt.Fprintf(stderr, "luosim: %v\n", err)
+	return err
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "luosim simulates the Linux Live Update Orchestrator's locking designs.")
+	fmt.Fprintln(w, "\nUsage:\n\n\tluosim <command> [flags] [arguments]\n\nThe commands are:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "\t%-9s %s\n", c.name, c.short)
+	}
+	fmt.Fprintln(w, "\nUse \"luosim <command> -h\" for a command's flags.")
+}
+
+// newFlags returns a flag set that reports errors instead of exiting.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("luosim "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &usageError{"help requested"}
+		}
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+func runValidate(args []string, stdout, stderr io.Writer) error {
+	cfg := bench.DefaultValidateConfig()
+	fs := newFlags("validate", stderr)
+	fs.IntVar(&cfg.Replications, "count", cfg.Replications, "independent replications per case (≥ 2)")
+	fs.IntVar(&cfg.Ops, "ops", cfg.Ops, "measured operations per replication")
+	fs.IntVar(&cfg.Workers, "j", runtime.NumCPU(), "replications run in parallel")
+	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "root seed")
+	quiet := fs.Bool("q", false, "no status lines on stderr")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case cfg.Replications < 2:
+		return &usageError{fmt.Sprintf("-count %d: need at least 2 replications for a confidence interval", cfg.Replications)}
+	case cfg.Ops < 1000:
+		return &usageError{fmt.Sprintf("-ops %d: need at least 1000 operations per replication", cfg.Ops)}
+	case cfg.Workers < 1:
+		return &usageError{fmt.Sprintf("-j %d: need at least 1 worker", cfg.Workers)}
+	}
+	if !*quiet {
+		fmt.Fprintf(stderr, "luosim: validating against queueing theory: %d replications x %d ops per case, -j %d\n",
+			cfg.Replications, cfg.Ops, cfg.Workers)
+	}
+	failed, err := bench.WriteChecks(stdout, bench.Validate(cfg))
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		return &failure{fmt.Sprintf("%d validation checks failed", failed)}
+	}
+	return nil
+}
+
+// versionInfo returns luosim's version, VCS revision and Go version from
+// the build information.
+func versionInfo() (version, revision, goVersion string) {
+	version, revision, goVersion = "(devel)", "unknown", runtime.Version()
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return
+	}
+	if bi.Main.Version != "" {
+		version = bi.Main.Version
+	}
+	settings := map[string]string{}
+	for _, s := range bi.Settings {
+		settings[s.Key] = s.Value
+	}
+	if r := settings["vcs.revision"]; r != "" {
+		revision = r
+		if settings["vcs.modified"] == "true" {
+			revision += "+dirty"
+		}
+	}
+	return
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("version", stderr)
+	fs.Bool("q", false, "accepted for uniformity; version prints no status lines")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	v, r, g := versionInfo()
+	_, err := fmt.Fprintf(stdout, "luosim %s\nrevision %s\ngo %s\n", v, r, g)
+	return err
+}
