@@ -45,7 +45,6 @@ type Engine struct {
 	fifoLen  int
 	handlers []Handler
 	stopped  bool
-	executed uint64
 }
 
 // New returns an empty engine at time 0.
@@ -71,8 +70,9 @@ func (e *Engine) Register(h Handler) HandlerID {
 // Now returns the current simulated time.
 func (e *Engine) Now() Time { return e.now }
 
-// Executed returns the number of events dispatched so far.
-func (e *Engine) Executed() uint64 { return e.executed }
+// Executed returns the number of events dispatched so far: every event
+// scheduled is either pending or dispatched.
+func (e *Engine) Executed() uint64 { return e.seq - uint64(e.Pending()) }
 
 // Pending returns the number of events scheduled and not yet dispatched.
 func (e *Engine) Pending() int { return len(e.heap) + e.fifoLen }
@@ -122,23 +122,23 @@ func (e *Engine) RunUntil(limit Time) {
 	e.stopped = false
 	for !e.stopped {
 		var ev Event
-		if e.fifoLen > 0 && (len(e.heap) == 0 || e.heap[0].At != e.now) {
+		if e.fifoLen == 0 || (len(e.heap) > 0 && e.heap[0].At == e.now) {
 			// Heap events due now were scheduled before the clock reached
 			// now, so their sequence numbers precede every FIFO event: the
 			// FIFO runs only once they are done.
-			ev = e.fifo[e.fifoHead]
-			e.fifoHead = (e.fifoHead + 1) & (len(e.fifo) - 1)
-			e.fifoLen--
-		} else if len(e.heap) > 0 && e.heap[0].At <= limit {
+			if len(e.heap) == 0 || e.heap[0].At > limit {
+				if limit != Forever && limit > e.now {
+					e.now = limit
+				}
+				return
+			}
 			ev = e.pop()
 			e.now = ev.At
 		} else {
-			if limit != Forever && limit > e.now {
-				e.now = limit
-			}
-			return
+			ev = e.fifo[e.fifoHead]
+			e.fifoHead = (e.fifoHead + 1) & (len(e.fifo) - 1)
+			e.fifoLen--
 		}
-		e.executed++
 		e.handlers[ev.key&(MaxHandlers-1)].Handle(ev)
 	}
 }
