@@ -224,7 +224,7 @@ func runLine(n int, think sim.Dist, prof *lockmodels.Profile, ops int, seed uint
 	for i := 0; i < n; i++ {
 		m.eng.Schedule(think.Sample(m.thk), m.id, lmRequest, int32(i))
 	}
-	cycle := max((think.Mean()+float64(prof.LineSocket))/float64(n), float64(prof.LineSocket))
+	cycle := max((think.Mean()+float64(prof.LineLLC))/float64(n), float64(prof.LineLLC))
 	span := sim.Time(cycle * float64(ops))
 	m.warmup, m.end = span/10, span/10+span
 	m.lastChange = m.warmup

@@ -108,11 +108,12 @@ func validationCases(cfg ValidateConfig) []validationCase {
 	// One hot cache line: 64 CPUs, think Exp(500 ns), t_x = 50 ns.
 	{
 		prof := lockmodels.IdealProfile()
-		prof.Name, prof.LineSocket, prof.LineRemote = "ideal+line_transfer=50ns", 50, 50
+		prof.Name = "ideal+line_transfer=50ns"
+		prof.SetLineTransfer(50)
 		think := sim.ExpDist(500)
 		cases = append(cases, validationCase{name: "hot cache line N=64 t_x=50ns", little: true,
 			run:   func(rep int) queueSample { return runLine(64, think, prof, cfg.Ops, cfg.Seed, rep) },
-			bound: 1 / float64(prof.LineSocket)})
+			bound: 1 / float64(prof.LineLLC)})
 	}
 	return cases
 }

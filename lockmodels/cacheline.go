@@ -88,7 +88,7 @@ func (l *CacheLine) access(now sim.Time, cpu int, rounds int) sim.Time {
 	// The first round pays the transfer from the last writer; a retry
 	// pays it again, as another CPU took the line in between.
 	first := l.prof.Transfer(l.owner, cpu)
-	retry := l.prof.LineSocket
+	retry := l.prof.LineLLC
 	service = first + l.prof.RMW + sim.Time(rounds-1)*(retry+l.prof.RMW)
 	l.Accesses++
 	l.WaitTotal += start - now

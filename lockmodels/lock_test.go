@@ -163,7 +163,7 @@ func (l spinUT) stats() Stats                                { return l.Stats() 
 // testProfile has round numbers so expected times are easy to read.
 func testProfile() *Profile {
 	return &Profile{Name: "test", Fidelity: Kernel, Sockets: 2, CPUsPerSocket: 4,
-		LineSocket: 50, LineRemote: 150, RMW: 5, Wakeup: 3000, IdleExit: 1000, CtxSwitch: 1000}
+		LineLLC: 50, LineSocket: 50, LineRemote: 150, RMW: 5, Wakeup: 3000, IdleExit: 1000, CtxSwitch: 1000}
 }
 
 func newMutexHarness(t *testing.T, prof *Profile, reqs []request) (*harness, *Mutex) {
@@ -424,7 +424,7 @@ func TestCacheLineServer(t *testing.T) {
 		t.Fatalf("first touch costs %d, want %d", d, p.RMW)
 	}
 	for i, cpu := range []int{1, 2, 3} {
-		want := p.RMW + sim.Time(i+1)*(p.LineSocket+p.RMW)
+		want := p.RMW + sim.Time(i+1)*(p.LineLLC+p.RMW)
 		if d := l.RMW(eng.Now(), cpu); d != want {
 			t.Errorf("cpu %d: stalled %d, want %d", cpu, d, want)
 		}
@@ -458,7 +458,7 @@ func TestCASLoopRetries(t *testing.T) {
 	if retries < 0.15 || retries > 0.45 {
 		t.Errorf("%.3f retries per access, want about 0.22/(1-0.22) = 0.28", retries)
 	}
-	if l.BusyTotal > 10000*16*(p.LineSocket+p.RMW) {
+	if l.BusyTotal > 10000*16*(p.LineLLC+p.RMW) {
 		t.Errorf("CAS loops ran more than 16 rounds")
 	}
 	q := NewCacheLine(p, rand.New(rand.NewPCG(3, 4)))

@@ -25,14 +25,21 @@ type Profile struct {
 	Name     string
 	Fidelity Fidelity
 
+	Description string
+
 	// Topology: CPUs are numbered socket by socket, CPUsPerSocket each,
-	// wrapping around when a run simulates more CPUs than the machine has.
+	// wrapping around when a run simulates more CPUs than the machine has;
+	// within a socket, CPUsPerLLC consecutive CPUs share a last-level cache
+	// (0: the whole socket does).
 	Sockets       int
 	CPUsPerSocket int
+	CPUsPerLLC    int
 
 	// One-way core-to-core cache-line transfer latency (t_x): to another
-	// CPU of the same socket, and across sockets. A CPU that wrote the
+	// CPU sharing the last-level cache, to one of the same socket behind
+	// another LLC (AMD's CCXs), and across sockets. A CPU that wrote the
 	// line last pays nothing to write it again.
+	LineLLC    sim.Time
 	LineSocket sim.Time
 	LineRemote sim.Time
 	// RMW is the cost of an atomic read-modify-write on a line already in
@@ -51,7 +58,8 @@ type Profile struct {
 // every overhead zero, strict FIFO locks. With it only the work a model
 // asks for (critical sections, callbacks) costs time.
 func IdealProfile() *Profile {
-	return &Profile{Name: "ideal", Fidelity: Ideal, Sockets: 1, CPUsPerSocket: 1 << 20}
+	return &Profile{Name: "ideal", Fidelity: Ideal, Sockets: 1, CPUsPerSocket: 1 << 20,
+		Description: "textbook machine: one socket, every overhead zero, strict FIFO locks"}
 }
 
 // Socket returns the socket of cpu.
@@ -62,6 +70,14 @@ func (p *Profile) Socket(cpu int) int {
 	return (cpu / p.CPUsPerSocket) % p.Sockets
 }
 
+// llc returns the last-level-cache domain of cpu within its socket.
+func (p *Profile) llc(cpu int) int {
+	if p.CPUsPerLLC <= 0 || p.CPUsPerSocket <= 0 {
+		return 0
+	}
+	return (cpu % p.CPUsPerSocket) / p.CPUsPerLLC
+}
+
 // Transfer returns the cost of moving a cache line from CPU from to CPU to.
 // It is zero when to already owns the line or nobody has touched it yet
 // (from < 0).
@@ -69,11 +85,19 @@ func (p *Profile) Transfer(from, to int) sim.Time {
 	switch {
 	case from < 0 || from == to:
 		return 0
-	case p.Socket(from) == p.Socket(to):
+	case p.Socket(from) != p.Socket(to):
+		return p.LineRemote
+	case p.llc(from) != p.llc(to):
 		return p.LineSocket
 	default:
-		return p.LineRemote
+		return p.LineLLC
 	}
+}
+
+// SetLineTransfer makes every core-to-core transfer cost x, whatever the
+// topology: the scenario key line_transfer (product.md §3).
+func (p *Profile) SetLineTransfer(x sim.Time) {
+	p.LineLLC, p.LineSocket, p.LineRemote = x, x, x
 }
 
 // WakeLatency is the time from waking a sleeping task to that task running

@@ -11,6 +11,8 @@
 //
 //	run       run the main job (until the LUO model lands: validate)
 //	validate  compare the simulator with analytic queueing results
+//	designs   list the built-in lock designs
+//	profiles  list the built-in machine cost profiles
 //	version   print luosim's version, VCS revision and Go version
 //
 // Every number luosim prints is simulated. Exit status is 0 on success, 1

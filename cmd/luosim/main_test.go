@@ -16,6 +16,9 @@ func TestRunCommands(t *testing.T) {
 	}{
 		{"version", []string{"version"}, -1, "go go1", ""},
 		{"help", []string{"help"}, -1, "validate", ""},
+		{"designs", []string{"designs"}, -1, "v2-no-refcount      per-session  none", ""},
+		{"profiles", []string{"profiles"}, -1, "epyc2s-milan", ""},
+		{"designs takes no arguments", []string{"designs", "x"}, 2, "", `unexpected argument "x"`},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"bad flag", []string{"validate", "-nope"}, 2, "", "flag provided but not defined"},
 		{"too few replications", []string{"validate", "-count", "1"}, 2, "", "at least 2 replications"},

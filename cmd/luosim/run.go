@@ -42,6 +42,8 @@ func commands() []command {
 	return []command{
 		{"run", "run the main job (until the LUO model lands: validate)", runValidate},
 		{"validate", "compare the simulator with analytic queueing results", runValidate},
+		{"designs", "list the built-in lock designs", runDesigns},
+		{"profiles", "list the built-in machine cost profiles", runProfiles},
 		{"version", "print version, VCS revision and Go version", runVersion},
 	}
 }
