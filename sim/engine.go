@@ -119,6 +119,9 @@ func (e *Engine) Run() { e.RunUntil(Forever) }
 // handler called Stop, advances the clock to limit (when limit is not
 // Forever). Events after limit stay queued, so RunUntil may be called again.
 func (e *Engine) RunUntil(limit Time) {
+	if limit < e.now {
+		panic(fmt.Sprintf("(*Engine).RunUntil: limit %d is before now (%d)", limit, e.now))
+	}
 	e.stopped = false
 	for !e.stopped {
 		var ev Event

@@ -150,6 +150,7 @@ func TestSchedulePanics(t *testing.T) {
 		{"negative delay", func(e *Engine, id HandlerID) { e.Schedule(-1, id, 0, 0) }},
 		{"past time", func(e *Engine, id HandlerID) { e.RunUntil(10); e.ScheduleAt(9, id, 0, 0) }},
 		{"nil handler", func(e *Engine, id HandlerID) { e.Register(nil) }},
+		{"run until the past", func(e *Engine, id HandlerID) { e.RunUntil(10); e.RunUntil(5) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r, id := newRecorder()
