@@ -60,8 +60,10 @@ func (l *CacheLine) CASLoop(now sim.Time, cpu int) sim.Time {
 	rounds := 1
 	tx := float64(l.prof.Transfer(l.owner, cpu))
 	if l.rng != nil && tx > 0 && !math.IsInf(l.gap, 1) {
-		// Decay the rate estimate when the line has been quiet.
-		gap := math.Max(l.gap, float64(now-l.last))
+		// Decay the rate estimate when the line has been quiet, and never
+		// let it exceed one transfer per transfer time (simultaneous
+		// accesses must not make the retry certain).
+		gap := math.Max(math.Max(l.gap, float64(now-l.last)), tx)
 		pFail := -math.Expm1(-tx / gap)
 		for rounds < 16 && l.rng.Float64() < pFail {
 			rounds++

@@ -471,3 +471,24 @@ func TestCASLoopRetries(t *testing.T) {
 		t.Errorf("a quiet line retried: %d transfers for 1000 accesses", q.Transfers)
 	}
 }
+
+// TestMutexNoSpinOnWakingOwner: a thread the lock was handed to is not on
+// a CPU until its wake-up completes, so a contender arriving meanwhile must
+// sleep rather than spin (owner_on_cpu is false).
+func TestMutexNoSpinOnWakingOwner(t *testing.T) {
+	p := testProfile()
+	reqs := []request{
+		{at: 0, hold: 1000, cpu: 0, sleeps: true, sleepsAt: 10},
+		{at: 100, hold: 1000, cpu: 1},
+		{at: 2000, hold: 10000, cpu: 2, sleeps: true, sleepsAt: 1}, // steals; its unlock hands off to thread 1
+		{at: 12100, hold: 1000, cpu: 3},                            // arrives while thread 1 is waking
+	}
+	h, m := newMutexHarness(t, p, reqs)
+	h.run()
+	if fmt.Sprint(h.order) != "[0 2 1 3]" {
+		t.Fatalf("order %v", h.order)
+	}
+	if st := m.Stats(); st.HandoffSpinner != 0 || st.HandoffSleeper != 2 {
+		t.Errorf("hand-offs spinner %d sleeper %d; want 0, 2 (thread 3 must have slept)", st.HandoffSpinner, st.HandoffSleeper)
+	}
+}

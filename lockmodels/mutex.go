@@ -82,7 +82,9 @@ func (m *Mutex) Lock(tid int32, cpu int) (bool, sim.Time) {
 		return true, cost
 	}
 	w := waiter{tid: tid, cpu: int32(cpu), since: now}
-	if m.prof.Fidelity == Kernel && m.ownerRunning {
+	// owner_on_cpu: a thread the lock was handed to is not running until
+	// its grant time (a woken sleeper is still waking).
+	if m.prof.Fidelity == Kernel && m.ownerRunning && now >= m.granted {
 		w.spinning = true
 		m.spinners.push(w)
 	} else {

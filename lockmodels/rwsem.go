@@ -38,10 +38,9 @@ type RWSem struct {
 	handoff bool
 	queue   ring[waiter]
 
-	readHold   sim.Time // sum of reader hold times
-	readSince  sim.Time // start of the current reader-held period
-	readGrants uint64
-	stats      Stats
+	readHold  sim.Time // sum of reader-held periods
+	readSince sim.Time // start of the current reader-held period
+	stats     Stats
 }
 
 const opRWSemWake int32 = 0
@@ -89,7 +88,7 @@ func (s *RWSem) RLock(tid int32, cpu int) (bool, sim.Time) {
 }
 
 func (s *RWSem) addReader(at sim.Time) {
-	if s.readers == 0 {
+	if s.readers == 0 || at < s.readSince {
 		s.readSince = at
 	}
 	s.readers++

@@ -64,18 +64,19 @@ func (l *Spinlock) Unlock(tid int32, cpu int) sim.Time {
 	}
 	l.stats.HoldTotal += now - l.granted
 	l.owner = -1
+	var cost sim.Time
+	if l.prof.Fidelity == Kernel {
+		cost = l.word.RMW(now, cpu) // the release store
+	}
 	if l.queue.len() == 0 {
-		if l.prof.Fidelity == Kernel {
-			return l.word.RMW(now, cpu)
-		}
-		return 0
+		return cost
 	}
 	w := l.queue.pop()
 	var delay sim.Time
 	if l.prof.Fidelity == Kernel {
-		// The release store, then the poke of the next MCS node; the
-		// waiter's own access to the word is the line coming to it.
-		delay = l.word.RMW(now, int(w.cpu)) + l.prof.Transfer(cpu, int(w.cpu))
+		// The next waiter sees the word change: one line transfer from
+		// the releaser, whatever the queue length (MCS).
+		delay = cost + l.prof.Transfer(cpu, int(w.cpu))
 	}
 	l.owner, l.granted = w.tid, now+delay
 	l.stats.Acquisitions++
@@ -83,5 +84,5 @@ func (l *Spinlock) Unlock(tid int32, cpu int) sim.Time {
 	l.stats.HandoffSpinner++
 	l.stats.WaitTotal += now + delay - w.since
 	l.eng.Schedule(delay, l.notify.H, l.notify.Op, w.tid)
-	return 0
+	return cost
 }

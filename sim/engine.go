@@ -80,24 +80,31 @@ func (e *Engine) Pending() int { return len(e.heap) + e.fifoLen }
 // Schedule arranges for handler h to receive an event (op, arg) after delay.
 // A zero delay takes the FIFO fast path: the event runs at the current time,
 // after every event already scheduled for it.
+// A delay that would pass Forever is capped at Forever ("never", unless
+// the run reaches it).
 func (e *Engine) Schedule(delay Time, h HandlerID, op int32, arg int32) {
 	e.seq++
 	key := e.seq<<handlerBits | uint64(h)
-	if delay > 0 && e.seq < MaxEvents {
+	if delay > 0 && delay <= Forever-e.now && uint32(h) < uint32(len(e.handlers)) && e.seq < MaxEvents {
 		e.push(Event{At: e.now + delay, key: key, Op: op, Arg: arg})
 		return
 	}
-	e.scheduleNow(delay, key, op, arg)
+	e.scheduleSlow(delay, h, key, op, arg)
 }
 
-func (e *Engine) scheduleNow(delay Time, key uint64, op int32, arg int32) {
-	if delay < 0 {
+func (e *Engine) scheduleSlow(delay Time, h HandlerID, key uint64, op int32, arg int32) {
+	switch {
+	case delay < 0:
 		panic(fmt.Sprintf("(*Engine).Schedule: negative delay %d", delay))
-	}
-	if e.seq >= MaxEvents {
+	case uint32(h) >= uint32(len(e.handlers)):
+		panic(fmt.Sprintf("(*Engine).Schedule: unregistered handler %d", h))
+	case e.seq >= MaxEvents:
 		panic("(*Engine).Schedule: more than MaxEvents events scheduled")
+	case delay > 0: // past Forever
+		e.push(Event{At: Forever, key: key, Op: op, Arg: arg})
+	default:
+		e.pushFIFO(Event{At: e.now, key: key, Op: op, Arg: arg})
 	}
-	e.pushFIFO(Event{At: e.now, key: key, Op: op, Arg: arg})
 }
 
 // ScheduleAt is [Engine.Schedule] with an absolute time, which must not be

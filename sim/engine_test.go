@@ -150,6 +150,8 @@ func TestSchedulePanics(t *testing.T) {
 		{"negative delay", func(e *Engine, id HandlerID) { e.Schedule(-1, id, 0, 0) }},
 		{"past time", func(e *Engine, id HandlerID) { e.RunUntil(10); e.ScheduleAt(9, id, 0, 0) }},
 		{"nil handler", func(e *Engine, id HandlerID) { e.Register(nil) }},
+		{"unregistered handler", func(e *Engine, id HandlerID) { e.Schedule(1, id+1, 0, 0) }},
+		{"negative handler", func(e *Engine, id HandlerID) { e.Schedule(0, -1, 0, 0) }},
 		{"run until the past", func(e *Engine, id HandlerID) { e.RunUntil(10); e.RunUntil(5) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,6 +163,18 @@ func TestSchedulePanics(t *testing.T) {
 			}()
 			tt.f(r.eng, id)
 		})
+	}
+}
+
+func TestScheduleForeverCaps(t *testing.T) {
+	r, id := newRecorder()
+	r.eng.Schedule(100, id, 0, 1)
+	r.eng.Run()
+	r.eng.Schedule(Forever, id, 0, 2) // "never": must not wrap into the past
+	r.eng.Schedule(5, id, 0, 3)
+	r.eng.RunUntil(1_000_000)
+	if len(r.got) != 2 || r.got[1].Arg != 3 || r.eng.Pending() != 1 {
+		t.Fatalf("got %v, pending %d", r.got, r.eng.Pending())
 	}
 }
 
