@@ -118,8 +118,32 @@ func validationCases(cfg ValidateConfig) []validationCase {
 	return cases
 }
 
+// Limits of a validation run.
+const (
+	MaxValidateReplications = 1000
+	MaxValidateOps          = 100_000_000
+)
+
+// Check reports what is wrong with cfg, or nil.
+func (cfg ValidateConfig) Check() error {
+	switch {
+	case cfg.Replications < 2 || cfg.Replications > MaxValidateReplications:
+		return fmt.Errorf("replications %d: want 2..%d (a confidence interval needs two)", cfg.Replications, MaxValidateReplications)
+	case cfg.Ops < 1000 || cfg.Ops > MaxValidateOps:
+		return fmt.Errorf("ops %d: want 1000..%d measured operations per replication", cfg.Ops, MaxValidateOps)
+	case cfg.Workers < 1:
+		return fmt.Errorf("workers %d: want at least 1", cfg.Workers)
+	case !(cfg.Floor >= 0):
+		return fmt.Errorf("floor %g: want a non-negative relative tolerance", cfg.Floor)
+	}
+	return nil
+}
+
 // Validate runs every case and returns the checks in a fixed order.
-func Validate(cfg ValidateConfig) []Check {
+func Validate(cfg ValidateConfig) ([]Check, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
 	cases := validationCases(cfg)
 	samples := make([][]queueSample, len(cases))
 	type item struct{ c, rep int }
@@ -181,7 +205,7 @@ func Validate(cfg ValidateConfig) []Check {
 				Pass: math.Abs(m) <= tol})
 		}
 	}
-	return checks
+	return checks, nil
 }
 
 func scaled(xs []float64, k float64) []float64 {

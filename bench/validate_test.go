@@ -20,7 +20,10 @@ func testValidateConfig(t *testing.T) ValidateConfig {
 // TestValidate runs every case of `luosim validate` and requires all of
 // them to pass.
 func TestValidate(t *testing.T) {
-	checks := Validate(testValidateConfig(t))
+	checks, err := Validate(testValidateConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	failed, err := WriteChecks(&buf, checks)
 	if err != nil {
@@ -84,7 +87,11 @@ func TestValidateDetectsFaults(t *testing.T) {
 			cfg := testValidateConfig(t)
 			tt.mutate(&cfg)
 			failed := map[string]bool{}
-			for _, c := range Validate(cfg) {
+			checks, err := Validate(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range checks {
 				if !c.Pass {
 					failed[c.Case+"/"+c.Metric] = true
 				}
@@ -95,5 +102,21 @@ func TestValidateDetectsFaults(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestValidateConfigErrors(t *testing.T) {
+	for _, mutate := range []func(*ValidateConfig){
+		func(c *ValidateConfig) { c.Replications = 1 },
+		func(c *ValidateConfig) { c.Replications = MaxValidateReplications + 1 },
+		func(c *ValidateConfig) { c.Ops = 10 },
+		func(c *ValidateConfig) { c.Ops = MaxValidateOps + 1 },
+		func(c *ValidateConfig) { c.Workers = 0 },
+	} {
+		cfg := DefaultValidateConfig()
+		mutate(&cfg)
+		if _, err := Validate(cfg); err == nil {
+			t.Errorf("Validate(%+v) accepted a bad config", cfg)
+		}
 	}
 }

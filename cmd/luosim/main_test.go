@@ -21,7 +21,9 @@ func TestRunCommands(t *testing.T) {
 		{"designs takes no arguments", []string{"designs", "x"}, 2, "", `unexpected argument "x"`},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"bad flag", []string{"validate", "-nope"}, 2, "", "flag provided but not defined"},
-		{"too few replications", []string{"validate", "-count", "1"}, 2, "", "at least 2 replications"},
+		{"too few replications", []string{"validate", "-count", "1"}, 2, "", "replications 1: want 2..1000"},
+		{"too many ops", []string{"validate", "-ops", "1000000000000"}, 2, "", "ops 1000000000000"},
+		{"flag help", []string{"validate", "-h"}, -1, "", "-count"},
 		{"stray argument", []string{"validate", "x.yaml"}, 2, "", `unexpected argument "x.yaml"`},
 		{"validate passes", []string{"validate", "-q", "-count", "3", "-ops", "20000"}, -1, "0 failed", ""},
 	} {

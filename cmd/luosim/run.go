@@ -23,6 +23,9 @@ type failure struct{ msg string }
 
 func (e *failure) Error() string { return e.msg }
 
+// errHelp is -h: the flag package printed the usage; exit 0.
+var errHelp = errors.New("help requested")
+
 func exitCode(err error) int {
 	var u *usageError
 	if errors.As(err, &u) {
@@ -65,6 +68,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	for _, c := range commands() {
 		if c.name == name {
 			err := c.run(args[1:], stdout, stderr)
+			if errors.Is(err, errHelp) {
+				return nil
+			}
 			if err != nil && !errors.As(err, new(*failure)) {
 				fmt.Fprintf(stderr, "luosim %s: %v\n", name, err)
 			}
@@ -96,7 +102,7 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return &usageError{"help requested"}
+			return errHelp
 		}
 		return &usageError{err.Error()}
 	}
@@ -117,19 +123,18 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case cfg.Replications < 2:
-		return &usageError{fmt.Sprintf("-count %d: need at least 2 replications for a confidence interval", cfg.Replications)}
-	case cfg.Ops < 1000:
-		return &usageError{fmt.Sprintf("-ops %d: need at least 1000 operations per replication", cfg.Ops)}
-	case cfg.Workers < 1:
-		return &usageError{fmt.Sprintf("-j %d: need at least 1 worker", cfg.Workers)}
+	if err := cfg.Check(); err != nil {
+		return &usageError{"bad flags: " + err.Error()}
 	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "luosim: validating against queueing theory: %d replications x %d ops per case, -j %d\n",
 			cfg.Replications, cfg.Ops, cfg.Workers)
 	}
-	failed, err := bench.WriteChecks(stdout, bench.Validate(cfg))
+	checks, err := bench.Validate(cfg)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	failed, err := bench.WriteChecks(stdout, checks)
 	if err != nil {
 		return err
 	}
