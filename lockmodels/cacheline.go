@@ -24,6 +24,7 @@ type CacheLine struct {
 	rng       *rand.Rand
 
 	Accesses  uint64
+	Queued    uint64 // accesses that found the line busy
 	Transfers uint64
 	WaitTotal sim.Time // time spent queued for the line
 	BusyTotal sim.Time // time the line spent serving accesses
@@ -72,6 +73,20 @@ func (l *CacheLine) CASLoop(now sim.Time, cpu int) sim.Time {
 	return l.access(now, cpu, rounds)
 }
 
+// Hold takes a lock whose word lives on this line and holds it for d
+// without blocking: a spinlock around a short, non-sleeping critical
+// section (the xarray's xa_lock). Spinners are served FIFO and each
+// hand-off costs one transfer (qspinlock, cost-model.md §4), so the lock
+// is a FIFO server with service transfer + RMW + d, computed arithmetically
+// like RMW. It returns how long cpu spends: spinning, the transfer, the
+// critical section.
+func (l *CacheLine) Hold(now sim.Time, cpu int, d sim.Time) sim.Time {
+	done := l.access(now, cpu, 1)
+	l.busyUntil += d
+	l.BusyTotal += d
+	return done + d
+}
+
 func (l *CacheLine) access(now sim.Time, cpu int, rounds int) sim.Time {
 	start := max(now, l.busyUntil)
 	var service sim.Time
@@ -93,6 +108,9 @@ func (l *CacheLine) access(now sim.Time, cpu int, rounds int) sim.Time {
 	retry := l.prof.LineLLC
 	service = first + l.prof.RMW + sim.Time(rounds-1)*(retry+l.prof.RMW)
 	l.Accesses++
+	if start > now {
+		l.Queued++
+	}
 	l.WaitTotal += start - now
 	l.BusyTotal += service
 	l.busyUntil = start + service

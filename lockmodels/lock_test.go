@@ -492,3 +492,19 @@ func TestMutexNoSpinOnWakingOwner(t *testing.T) {
 		t.Errorf("hand-offs spinner %d sleeper %d; want 0, 2 (thread 3 must have slept)", st.HandoffSpinner, st.HandoffSleeper)
 	}
 }
+
+func TestCacheLineHold(t *testing.T) {
+	p := testProfile()
+	l := NewCacheLine(p, nil)
+	// Three CPUs take the lock at t=0 for 100 ns each: FIFO, one transfer
+	// per hand-off.
+	d0 := l.Hold(0, 0, 100)
+	d1 := l.Hold(0, 1, 100)
+	d2 := l.Hold(0, 5, 100)
+	if d0 != p.RMW+100 || d1 != d0+p.LineLLC+p.RMW+100 || d2 != d1+p.LineRemote+p.RMW+100 {
+		t.Errorf("holds took %d, %d, %d", d0, d1, d2)
+	}
+	if l.BusyTotal != d2 {
+		t.Errorf("busy %d, want %d", l.BusyTotal, d2)
+	}
+}

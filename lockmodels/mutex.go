@@ -34,6 +34,7 @@ type Mutex struct {
 	ownerRunning bool // owner on its CPU and its critical section has not slept
 	granted      sim.Time
 	handoff      bool // MUTEX_FLAG_HANDOFF: the next unlock hands to the first waiter
+	lastSlept    bool // the last Lock that queued put its thread to sleep
 
 	spinners ring[waiter] // OSQ: optimistic spinners, FIFO
 	waiters  ring[waiter] // wait_list: FIFO
@@ -60,6 +61,10 @@ func NewMutex(eng *sim.Engine, prof *Profile, notify Notify) *Mutex {
 
 // Owner returns the thread holding the lock, or -1.
 func (m *Mutex) Owner() int32 { return m.owner }
+
+// Slept reports whether the last Lock that did not get the lock put its
+// thread to sleep (off its CPU) rather than spinning on it.
+func (m *Mutex) Slept() bool { return m.lastSlept }
 
 // Queued returns the number of threads waiting (spinning or asleep).
 func (m *Mutex) Queued() int { return m.spinners.len() + m.waiters.len() }
@@ -90,6 +95,7 @@ func (m *Mutex) Lock(tid int32, cpu int) (bool, sim.Time) {
 	} else {
 		m.waiters.push(w)
 	}
+	m.lastSlept = !w.spinning
 	m.stats.MaxQueue = max(m.stats.MaxQueue, m.Queued())
 	return false, 0
 }

@@ -52,6 +52,66 @@ type Profile struct {
 	Wakeup    sim.Time
 	IdleExit  sim.Time
 	CtxSwitch sim.Time
+
+	// Costs of the LUO hot paths' plain work (luo-model.md §5.3), all
+	// unconfirmed estimates: no measurements exist to calibrate them.
+	Syscall   sim.Time // ioctl entry/exit with copy_from_user/copy_to_user
+	WalkStep  sim.Time // one element of a list walk (token, session name: a compare)
+	Lookup    sim.Time // one handler tried in a lookup (can_preserve indirect call, or strcmp of compatible)
+	Alloc     sim.Time // kzalloc of a small object
+	KHOAlloc  sim.Time // kho_alloc_preserve of a file set's 2 pages
+	XArray    sim.Time // radix-tree insert or erase under xa_lock
+	FDInstall sim.Time // get_unused_fd_flags + fd_install (+ anon_inode_getfile for sessions)
+	Serialize sim.Time // writing one file's record into the KHO buffer at reboot
+}
+
+// overrides maps each scenario override key to its field, in the order
+// canonical scenarios print them.
+var overrides = []struct {
+	key string
+	get func(*Profile) *sim.Time
+}{
+	{"line_llc", func(p *Profile) *sim.Time { return &p.LineLLC }},
+	{"line_socket", func(p *Profile) *sim.Time { return &p.LineSocket }},
+	{"line_remote", func(p *Profile) *sim.Time { return &p.LineRemote }},
+	{"rmw", func(p *Profile) *sim.Time { return &p.RMW }},
+	{"wakeup", func(p *Profile) *sim.Time { return &p.Wakeup }},
+	{"idle_exit", func(p *Profile) *sim.Time { return &p.IdleExit }},
+	{"ctx_switch", func(p *Profile) *sim.Time { return &p.CtxSwitch }},
+	{"syscall", func(p *Profile) *sim.Time { return &p.Syscall }},
+	{"walk_step", func(p *Profile) *sim.Time { return &p.WalkStep }},
+	{"lookup", func(p *Profile) *sim.Time { return &p.Lookup }},
+	{"alloc", func(p *Profile) *sim.Time { return &p.Alloc }},
+	{"kho_alloc", func(p *Profile) *sim.Time { return &p.KHOAlloc }},
+	{"xarray", func(p *Profile) *sim.Time { return &p.XArray }},
+	{"fd_install", func(p *Profile) *sim.Time { return &p.FDInstall }},
+	{"serialize", func(p *Profile) *sim.Time { return &p.Serialize }},
+}
+
+// OverrideKeys returns the keys a scenario may override on a base profile,
+// in canonical order: "line_transfer" (every core-to-core transfer, see
+// SetLineTransfer) first, then one key per cost field.
+func OverrideKeys() []string {
+	keys := []string{"line_transfer"}
+	for _, o := range overrides {
+		keys = append(keys, o.key)
+	}
+	return keys
+}
+
+// Set applies one override; it reports false for an unknown key.
+func (p *Profile) Set(key string, v sim.Time) bool {
+	if key == "line_transfer" {
+		p.SetLineTransfer(v)
+		return true
+	}
+	for _, o := range overrides {
+		if o.key == key {
+			*o.get(p) = v
+			return true
+		}
+	}
+	return false
 }
 
 // IdealProfile returns the profile of the textbook machine: one socket,

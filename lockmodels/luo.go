@@ -1,0 +1,576 @@
+package lockmodels
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/luosim/luosim/sim"
+)
+
+// This file models the Live Update Orchestrator's hot paths (luo-model.md
+// §2) on top of the primitives: every operation is compiled, when it
+// starts, into a list of steps that follow the kernel function by function
+// under the design's locking, and a small interpreter runs the steps.
+// Steps that cost time but touch nothing shared (syscall entry, list
+// walks, allocations, callbacks) only add to the thread's pending delay;
+// the thread yields to the engine only before a step that touches shared
+// state (a lock, a shared cache line, LUO's bookkeeping), so that step
+// happens at the right simulated time. List walks are costed
+// arithmetically (length × WalkStep), never iterated.
+
+// Callback indices of struct liveupdate_file_ops (the order of
+// workload.Callback).
+const (
+	CBCanPreserve = iota
+	CBPreserve
+	CBUnpreserve
+	CBFreeze
+	CBUnfreeze
+	CBRetrieve
+	CBFinish
+	NumCB
+)
+
+// Op is a LUO operation.
+type Op uint8
+
+// The operations (product.md §2).
+const (
+	OpCreate Op = iota
+	OpPreserve
+	OpUnpreserve
+	OpReboot
+	OpDeserialize
+	OpRetrieveSession
+	OpRetrieve
+	OpFinish
+	NumOps
+)
+
+var opNames = [NumOps]string{"create", "preserve", "unpreserve", "reboot", "deserialize", "retrieve-session", "retrieve", "finish"}
+
+func (o Op) String() string {
+	if o < NumOps {
+		return opNames[o]
+	}
+	return fmt.Sprintf("Op(%d)", o)
+}
+
+// LUOHandler is a registered file handler.
+type LUOHandler struct {
+	Name      string
+	Module    int // index into LUOConfig.Modules; -1: built in (owner NULL)
+	FileOwner int // module the struct file pins through f_op->owner; -1: built in
+	Cost      [NumCB]sim.Dist
+	Extra     [NumCB]sim.Time // fixed extra per file (memfd: folios × per-folio cost)
+	FLBs      []int
+}
+
+// LUOFLB is File-Lifecycle-Bound state shared by all sessions.
+type LUOFLB struct {
+	Name   string
+	Module int // -1: built in
+	Cost   [NumCB]sim.Dist
+}
+
+// LUOConfig is everything the kernel model needs for one run.
+type LUOConfig struct {
+	Design   Design
+	Profile  *Profile
+	Modules  []string
+	Handlers []LUOHandler
+	FLBs     []LUOFLB
+	Sessions int   // sessions (one per VM)
+	Files    []int // handler of each file slot; every session holds these files
+	// Limits (mainline's fixed KHO arrays); 0: none.
+	MaxSessions        int
+	MaxFilesPerSession int
+	// RNG streams for the reboot path and FLB callbacks.
+	RebootRNG, FLBRNG *rand.Rand
+}
+
+// Thread is a userspace thread issuing LUO operations. The driver fills the
+// exported request fields and calls LUO.Start; the kernel reports the
+// op's completion with an event (Notify.H, Notify.Op, ID).
+type Thread struct {
+	ID      int32
+	Op      Op
+	Session int
+	File    int  // preserve, retrieve: the file slot
+	Replace bool // steady preserve: release the slot's previous file in the same critical section
+	Pinned  int  // CPU the thread owns, or -1 to share the machine's CPUs
+	RNG     *rand.Rand
+
+	// Results of the last op.
+	Issued   sim.Time
+	Done     sim.Time
+	Wait     sim.Time // waiting for locks and shared cache lines
+	Callback sim.Time // in handler and FLB callbacks
+	Failed   bool     // the op failed (-ENOSPC beyond the limits)
+
+	cpu      int
+	hasCPU   bool
+	pc       int
+	steps    []step
+	pending  sim.Time
+	waitFrom sim.Time
+	held     *Mutex // session or global mutex held, for owner-sleeps signalling
+	cbSleeps bool   // a callback is running: the held mutex's owner counts as asleep
+}
+
+type stepKind uint8
+
+const (
+	stDelay        stepKind = iota // pending += d
+	stCallback                     // handler callback a (cb b); pending += sample + extra
+	stWalkFiles                    // pending += files in session × WalkStep
+	stWalkSessions                 // pending += sessions (a: 0 outgoing, 1 incoming) × WalkStep
+	stFirstFile                    // pending += KHOAlloc if the session has no file yet
+	// Steps from here on touch shared state: the thread is synced first.
+	stSync
+	stLock       // mutex a (see mutexRef)
+	stUnlock     // mutex a
+	stRLock      // rwsem a (see rwsemRef)
+	stRUnlock    // rwsem a
+	stWLock      // rwsem a
+	stWUnlock    // rwsem a
+	stModGet     // module a (design's refcount policy)
+	stModPut     // module a
+	stXA         // xa_insert/xa_erase under xa_lock
+	stFLBIn      // FLB a (b: 0 preserve, 1 unpreserve, 2 finish): count and first/last callback
+	stCapFiles   // -ENOSPC if the session is full: jump to step a
+	stCapSession // -ENOSPC if the session table is full: jump to step a
+	stCommit     // LUO bookkeeping, b says what (commit*)
+)
+
+type step struct {
+	kind stepKind
+	a, b int32
+	d    sim.Time
+}
+
+// Mutex references: the session's (or the global one under the global
+// design), or FLB mutexes.
+const (
+	mutexSession  = -1
+	mutexFLBOut   = 0 // + FLB index*2
+	mutexFLBIn    = 1 // + FLB index*2
+	rwsemOutgoing = 0
+	rwsemIncoming = 1
+	rwsemRegister = 2 // luo_register_rwlock, or luo_file_handler_lock (split)
+	rwsemFLB      = 3 // + handler: per-handler flb_lock (split designs only)
+)
+
+// Bookkeeping kinds of stCommit.
+const (
+	commitCreate int32 = iota
+	commitPreserve
+	commitRelease // steady preserve's replaced file, or one file of unpreserve
+	commitClose   // outgoing session unlinked
+	commitRetrieve
+	commitFinishFile
+	commitCloseIncoming
+)
+
+// LUO is the kernel state of one run under one design.
+type LUO struct {
+	eng    *sim.Engine
+	id     sim.HandlerID
+	cfg    LUOConfig
+	prof   *Profile
+	notify Notify
+
+	threads []*Thread
+
+	global  *Mutex
+	session []*Mutex
+	files   []int // files currently in each session (outgoing, then incoming)
+	rw      []*RWSem
+	xa      CacheLine
+	modLine []CacheLine
+	flbMu   []*Mutex // out/in per FLB
+	flbOut  []int
+	flbIn   []int
+
+	outSessions, inSessions int
+
+	// Safety bookkeeping.
+	modRefs      []int64 // LUO's module references (per-file or percpu)
+	outPreserved []int64 // per handler: outgoing files preserved
+	inPending    []int64 // per handler: deserialized entries not finished
+	inRetrieved  []int64 // per handler: retrieved files not finished
+	serialized   []int64 // per handler: files handed to the next kernel
+	afterKexec   bool
+	deserialized bool
+
+	idle []int
+	runq ring[int32]
+}
+
+const (
+	evResume int32 = iota
+	evGrant
+	evRun
+)
+
+// NewLUO returns the kernel of one run with cpus CPUs; completions of
+// ops go to notify.
+func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, notify Notify) *LUO {
+	k := &LUO{eng: eng, cfg: cfg, prof: cfg.Profile, notify: notify}
+	k.id = eng.Register(k)
+	grant := Notify{H: k.id, Op: evGrant}
+	k.global = NewMutex(eng, k.prof, grant)
+	k.session = make([]*Mutex, cfg.Sessions)
+	for i := range k.session {
+		k.session[i] = NewMutex(eng, k.prof, grant)
+	}
+	k.files = make([]int, cfg.Sessions)
+	nrw := rwsemFLB + len(cfg.Handlers)
+	for i := 0; i < nrw; i++ {
+		k.rw = append(k.rw, NewRWSem(eng, k.prof, grant))
+	}
+	k.xa.Init(k.prof, nil)
+	k.modLine = make([]CacheLine, len(cfg.Modules))
+	for i := range k.modLine {
+		k.modLine[i].Init(k.prof, cfg.FLBRNG)
+	}
+	for range cfg.FLBs {
+		k.flbMu = append(k.flbMu, NewMutex(eng, k.prof, grant), NewMutex(eng, k.prof, grant))
+	}
+	k.flbOut = make([]int, len(cfg.FLBs))
+	k.flbIn = make([]int, len(cfg.FLBs))
+	k.modRefs = make([]int64, len(cfg.Modules))
+	k.outPreserved = make([]int64, len(cfg.Handlers))
+	k.inPending = make([]int64, len(cfg.Handlers))
+	k.inRetrieved = make([]int64, len(cfg.Handlers))
+	for c := cpus - 1; c >= 0; c-- {
+		k.idle = append(k.idle, c)
+	}
+	return k
+}
+
+// AddThread registers t; its ID must be the number of threads added
+// before it.
+func (k *LUO) AddThread(t *Thread) {
+	if int(t.ID) != len(k.threads) {
+		panic(fmt.Sprintf("lockmodels: thread id %d added as thread %d", t.ID, len(k.threads)))
+	}
+	t.cpu = -1
+	k.threads = append(k.threads, t)
+}
+
+// Start begins t's op (t.Op, t.Session, t.File, t.Replace) now.
+func (k *LUO) Start(t *Thread) {
+	t.Issued, t.Wait, t.Callback, t.Failed = k.eng.Now(), 0, 0, false
+	t.pc, t.pending = 0, 0
+	t.steps = k.compile(t, t.steps[:0])
+	if k.takeCPU(t) {
+		k.run(t)
+	}
+}
+
+// takeCPU gives t a CPU if one is idle (or t is pinned); otherwise t waits
+// in the FIFO run queue and runs when a CPU frees.
+func (k *LUO) takeCPU(t *Thread) bool {
+	if t.hasCPU {
+		return true
+	}
+	if t.Pinned >= 0 {
+		t.cpu, t.hasCPU = t.Pinned, true
+		return true
+	}
+	if n := len(k.idle); n > 0 {
+		t.cpu, t.hasCPU = k.idle[n-1], true
+		k.idle = k.idle[:n-1]
+		return true
+	}
+	k.runq.push(t.ID)
+	return false
+}
+
+// dropCPU takes t off its CPU, handing the CPU to the next runnable thread.
+func (k *LUO) dropCPU(t *Thread) {
+	if !t.hasCPU {
+		return
+	}
+	t.hasCPU = false
+	if t.Pinned >= 0 {
+		return
+	}
+	if k.runq.len() > 0 {
+		next := k.threads[k.runq.pop()]
+		next.cpu, next.hasCPU = t.cpu, true
+		k.eng.Schedule(k.prof.CtxSwitch, k.id, evRun, next.ID)
+		return
+	}
+	k.idle = append(k.idle, t.cpu)
+}
+
+// Handle resumes threads: after a delay, on a lock grant, or on getting a
+// CPU.
+func (k *LUO) Handle(ev sim.Event) {
+	t := k.threads[ev.Arg]
+	switch ev.Op {
+	case evResume:
+		if t.cbSleeps {
+			t.cbSleeps = false
+			if t.held != nil && t.held.Owner() == t.ID {
+				t.held.SetOwnerRunning(true)
+			}
+		}
+	case evGrant:
+		t.Wait += k.eng.Now() - t.waitFrom
+		if !k.takeCPU(t) {
+			return
+		}
+	case evRun:
+	}
+	k.run(t)
+}
+
+// run interprets t's steps until it must wait or its op is done.
+func (k *LUO) run(t *Thread) {
+	for t.pc < len(t.steps) {
+		s := &t.steps[t.pc]
+		if s.kind < stSync {
+			t.pc++
+			k.cost(t, s)
+			continue
+		}
+		if t.pending > 0 {
+			k.eng.Schedule(t.pending, k.id, evResume, t.ID)
+			t.pending = 0
+			return
+		}
+		t.pc++
+		if k.exec(t, s) {
+			return
+		}
+	}
+	if t.pending > 0 {
+		k.eng.Schedule(t.pending, k.id, evResume, t.ID)
+		t.pending = 0
+		return
+	}
+	t.Done = k.eng.Now()
+	k.dropCPU(t)
+	k.eng.Schedule(0, k.notify.H, k.notify.Op, t.ID)
+}
+
+// cost runs a step that only takes time.
+func (k *LUO) cost(t *Thread, s *step) {
+	switch s.kind {
+	case stDelay:
+		t.pending += s.d
+	case stCallback:
+		var d sim.Time
+		if s.a >= 0 {
+			h := &k.cfg.Handlers[s.a]
+			d = h.Cost[s.b].Sample(t.RNG) + h.Extra[s.b]
+		}
+		t.pending += d
+		t.Callback += d
+		// Callbacks sleep (allocations, pinning, resets): spinners on the
+		// session mutex give up (mutex_spin_on_owner).
+		if d > 0 && t.held != nil && k.prof.Fidelity == Kernel && !t.cbSleeps {
+			t.held.SetOwnerRunning(false)
+			t.cbSleeps = true
+		}
+	case stWalkFiles:
+		t.pending += sim.Time(k.files[t.Session]) * k.prof.WalkStep
+	case stWalkSessions:
+		n := k.outSessions
+		if s.a == 1 {
+			n = k.inSessions
+		}
+		t.pending += sim.Time(n) * k.prof.WalkStep
+	case stFirstFile:
+		if k.files[t.Session] == 0 {
+			t.pending += k.prof.KHOAlloc
+		}
+	}
+}
+
+func (k *LUO) mutex(t *Thread, ref int32) *Mutex {
+	if ref == mutexSession {
+		if k.cfg.Design.Session == GlobalSession {
+			return k.global
+		}
+		return k.session[t.Session]
+	}
+	return k.flbMu[ref]
+}
+
+// exec runs a step at the current time; it reports whether t must wait
+// for an event.
+func (k *LUO) exec(t *Thread, s *step) bool {
+	now := k.eng.Now()
+	switch s.kind {
+	case stSync:
+	case stLock:
+		m := k.mutex(t, s.a)
+		ok, c := m.Lock(t.ID, t.cpu)
+		if s.a == mutexSession {
+			t.held = m
+		}
+		if ok {
+			k.charge(t, c)
+			return false
+		}
+		t.waitFrom = now
+		if m.Slept() {
+			k.dropCPU(t)
+		}
+		return true
+	case stUnlock:
+		m := k.mutex(t, s.a)
+		t.pending += m.Unlock(t.ID, t.cpu)
+		if s.a == mutexSession {
+			t.held = nil
+		}
+	case stRLock, stWLock:
+		rw := k.rw[s.a]
+		var ok bool
+		var c sim.Time
+		if s.kind == stRLock {
+			ok, c = rw.RLock(t.ID, t.cpu)
+		} else {
+			ok, c = rw.Lock(t.ID, t.cpu)
+		}
+		if ok {
+			k.charge(t, c)
+			return false
+		}
+		// The failed atomic overlaps the wait; rwsem waiters sleep.
+		t.waitFrom = now
+		k.dropCPU(t)
+		return true
+	case stRUnlock:
+		k.charge(t, k.rw[s.a].RUnlock(t.ID, t.cpu))
+	case stWUnlock:
+		k.charge(t, k.rw[s.a].Unlock(t.ID, t.cpu))
+	case stModGet, stModPut:
+		k.modRef(t, int(s.a), s.kind == stModGet)
+	case stXA:
+		d := k.xa.Hold(now, t.cpu, k.prof.XArray)
+		t.pending += d
+		t.Wait += d - k.prof.XArray - k.prof.RMW
+	case stFLBIn:
+		k.flbStep(t, int(s.a), int(s.b))
+	case stCapFiles:
+		if max := k.cfg.MaxFilesPerSession; max > 0 && k.files[t.Session] >= max {
+			t.Failed = true
+			t.pc = int(s.a)
+		}
+	case stCapSession:
+		if max := k.cfg.MaxSessions; max > 0 && k.outSessions >= max {
+			t.Failed = true
+			t.pc = int(s.a)
+		}
+	case stCommit:
+		k.commit(t, s.b)
+	}
+	return false
+}
+
+// charge adds a primitive's cost to t: the local RMW is work, the rest is
+// waiting for the line.
+func (k *LUO) charge(t *Thread, c sim.Time) {
+	t.pending += c
+	if c > k.prof.RMW {
+		t.Wait += c - k.prof.RMW
+	}
+}
+
+// modRef is try_module_get / module_put under the design's refcount
+// policy (luo-model.md §2.11): a cmpxchg loop on the module's one shared
+// line (per-file), a CPU-local increment (percpu), or nothing (none: the
+// file's f_op->owner pins; pinned: held since registration). Built-in
+// modules (-1) cost nothing.
+func (k *LUO) modRef(t *Thread, mod int, get bool) {
+	if mod < 0 {
+		return
+	}
+	switch k.cfg.Design.Refcount {
+	case RefPerFile:
+		k.charge(t, k.modLine[mod].CASLoop(k.eng.Now(), t.cpu))
+	case RefPercpu:
+		t.pending += k.prof.RMW
+	default:
+		return
+	}
+	if get {
+		k.modRefs[mod]++
+	} else {
+		k.modRefs[mod]--
+	}
+}
+
+// flbStep counts a file in or out of FLB f under its mutex; the first file
+// runs the FLB's preserve, the last its unpreserve or finish, with the FLB
+// owner's module reference (luo_flb_file_preserve_one and friends).
+func (k *LUO) flbStep(t *Thread, f, dir int) {
+	flb := &k.cfg.FLBs[f]
+	var cb int
+	switch dir {
+	case 0:
+		k.flbOut[f]++
+		if k.flbOut[f] != 1 {
+			return
+		}
+		cb = CBPreserve
+	case 1:
+		k.flbOut[f]--
+		if k.flbOut[f] != 0 {
+			return
+		}
+		cb = CBUnpreserve
+	default:
+		k.flbIn[f]--
+		if k.flbIn[f] != 0 {
+			return
+		}
+		cb = CBFinish
+	}
+	d := flb.Cost[cb].Sample(k.cfg.FLBRNG)
+	t.pending += d
+	t.Callback += d
+	if flb.Module >= 0 && k.cfg.Design.Refcount != RefPinned {
+		k.modRef(t, flb.Module, cb == CBPreserve)
+	}
+}
+
+// commit updates LUO's bookkeeping when an op's effect becomes visible.
+func (k *LUO) commit(t *Thread, what int32) {
+	h := -1
+	if t.File >= 0 && t.File < len(k.cfg.Files) {
+		h = k.cfg.Files[t.File]
+	}
+	switch what {
+	case commitCreate:
+		k.outSessions++
+	case commitPreserve:
+		if !t.Replace {
+			k.files[t.Session]++
+		}
+		k.outPreserved[h]++
+	case commitRelease:
+		// Unpreserve walks the session LIFO: t.File counts down.
+		k.outPreserved[h]--
+		if !t.Replace {
+			k.files[t.Session]--
+			t.File--
+		}
+	case commitClose:
+		k.outSessions--
+	case commitRetrieve:
+		k.inRetrieved[h]++
+	case commitFinishFile:
+		k.inPending[h]--
+		k.inRetrieved[h]--
+		k.files[t.Session]--
+		t.File--
+	case commitCloseIncoming:
+		k.inSessions--
+	}
+}

@@ -1,0 +1,420 @@
+package lockmodels
+
+import (
+	"github.com/luosim/luosim/sim"
+)
+
+// builder appends the steps of one op.
+type builder struct {
+	k     *LUO
+	steps []step
+}
+
+func (b *builder) add(kind stepKind, a int32) int {
+	b.steps = append(b.steps, step{kind: kind, a: a})
+	return len(b.steps) - 1
+}
+
+func (b *builder) addB(kind stepKind, a, c int32) {
+	b.steps = append(b.steps, step{kind: kind, a: a, b: c})
+}
+
+func (b *builder) delay(d sim.Time) {
+	if d > 0 {
+		b.steps = append(b.steps, step{kind: stDelay, d: d})
+	}
+}
+
+func (b *builder) callback(h int, cb int) {
+	b.steps = append(b.steps, step{kind: stCallback, a: int32(h), b: int32(cb)})
+}
+
+// regRead takes the registry lock around a handler-list walk (flb false)
+// or an FLB walk (flb true) of handler h: one luo_register_rwlock
+// (global-rwsem, v3/v4), luo_file_handler_lock or the handler's flb_lock
+// (split-rwsem, v1/v2), or nothing (rcu: rcu_read_lock writes nothing
+// shared; quiesce: registration waits for sessions to be gone).
+func (b *builder) regRead(h int, flb bool, lock bool) {
+	var rw int32
+	switch b.k.cfg.Design.Registry {
+	case RegGlobalRWSem:
+		rw = rwsemRegister
+	case RegSplitRWSem:
+		rw = rwsemRegister
+		if flb {
+			rw = rwsemFLB + int32(h)
+		}
+	default:
+		return
+	}
+	if lock {
+		b.add(stRLock, rw)
+	} else {
+		b.add(stRUnlock, rw)
+	}
+}
+
+// flbWalk is luo_flb_file_preserve/unpreserve/finish for handler h: under
+// the registry's read side, each linked FLB's mutex, its count, and the
+// heavy callback for the first or last file (dir: 0 preserve, 1
+// unpreserve, 2 finish).
+func (b *builder) flbWalk(h int, dir int32) {
+	flbs := b.k.cfg.Handlers[h].FLBs
+	if len(flbs) == 0 {
+		return
+	}
+	b.regRead(h, true, true)
+	for _, f := range flbs {
+		ref := int32(2*f + mutexFLBOut)
+		if dir == 2 {
+			ref = int32(2*f + mutexFLBIn)
+		}
+		b.add(stLock, ref)
+		b.addB(stFLBIn, int32(f), dir)
+		b.add(stUnlock, ref)
+	}
+	b.regRead(h, true, false)
+}
+
+// release undoes one preserved file of handler h: the body of
+// luo_file_unpreserve_files for one file, LIFO (luo-model.md §2.4).
+func (b *builder) release(h int) {
+	p := b.k.prof
+	b.callback(h, CBUnpreserve)                        // fh->ops->unpreserve
+	b.flbWalk(h, 1)                                    // luo_flb_file_unpreserve
+	b.add(stXA, 0)                                     // xa_erase(&luo_preserved_files)
+	b.add(stModPut, int32(b.k.cfg.Handlers[h].Module)) // module_put(fh->ops->owner)
+	b.delay(p.RMW)                                     // fput: file_ref_put on the file's own line
+	b.delay(p.Alloc)                                   // kfree(luo_file)
+	b.addB(stCommit, 0, commitRelease)
+}
+
+// compile returns the steps of t's op, appended to steps.
+func (k *LUO) compile(t *Thread, steps []step) []step {
+	b := builder{k: k, steps: steps}
+	p := k.prof
+	global := k.cfg.Design.Session == GlobalSession
+	F := len(k.cfg.Files)
+	switch t.Op {
+	case OpCreate:
+		// luo_ioctl_create_session → luo_session_create (§2.1).
+		b.delay(p.Syscall)
+		if global {
+			b.add(stLock, mutexSession) // the global LUO mutex around every session op
+		}
+		b.delay(p.Alloc) // kzalloc(session), mutex_init
+		b.add(stWLock, rwsemOutgoing)
+		capAt := b.add(stCapSession, 0) // luo_session_insert: LUO_SESSION_MAX
+		b.add(stWalkSessions, 0)        // strncmp walk for duplicate names: O(S_out)
+		b.addB(stCommit, 0, commitCreate)
+		b.steps[capAt].a = int32(b.add(stWUnlock, rwsemOutgoing))
+		if global {
+			b.delay(p.FDInstall) // anon_inode_getfile, get_unused_fd_flags
+			b.add(stUnlock, mutexSession)
+		} else {
+			b.add(stLock, mutexSession) // mutex(session) around anon_inode_getfile
+			b.delay(p.FDInstall)
+			b.add(stUnlock, mutexSession)
+		}
+		b.delay(p.Syscall) // copy_to_user, fd_install
+
+	case OpPreserve:
+		// luo_session_preserve_fd → luo_preserve_file (§2.3).
+		h := k.cfg.Files[t.File]
+		fh := &k.cfg.Handlers[h]
+		b.delay(p.Syscall)
+		b.add(stLock, mutexSession) // guard(mutex)(&session->mutex): held to the end
+		b.add(stWalkFiles, 0)       // luo_token_is_used: O(F_s)
+		capAt := -1
+		if !t.Replace {
+			capAt = b.add(stCapFiles, 0) // count == LUO_FILE_MAX → -ENOSPC
+		}
+		b.delay(p.RMW)                      // fget: file_ref_get on the file's own line
+		b.add(stFirstFile, 0)               // luo_alloc_files_mem: kho_alloc_preserve on the first file
+		b.regRead(h, false, true)           // down_read(&luo_register_rwlock)
+		b.delay(sim.Time(h+1) * p.Lookup)   // can_preserve() on each handler until a match: O(H)
+		b.add(stModGet, int32(fh.Module))   // try_module_get(fh->ops->owner)
+		b.regRead(h, false, false)          // up_read
+		b.add(stXA, 0)                      // xa_insert(&luo_preserved_files): xa_lock
+		b.flbWalk(h, 0)                     // luo_flb_file_preserve: second registry read
+		b.delay(p.Alloc)                    // kzalloc(luo_file), mutex_init
+		b.callback(h, CBPreserve)           // fh->ops->preserve: the heavy part
+		b.addB(stCommit, 0, commitPreserve) // list_add_tail, count++
+		if t.Replace {
+			// Steady state: the file this one replaces is released in the
+			// same session critical section.
+			b.release(h)
+		}
+		unlockAt := b.add(stUnlock, mutexSession)
+		if capAt >= 0 {
+			b.steps[capAt].a = int32(unlockAt)
+		}
+		b.delay(p.Syscall) // copy_to_user
+
+	case OpUnpreserve:
+		// Close of an outgoing session fd: luo_session_release →
+		// luo_file_unpreserve_files, LIFO (§2.4).
+		b.delay(p.Syscall)
+		b.add(stLock, mutexSession)
+		t.File = F - 1
+		for i := F - 1; i >= 0; i-- {
+			b.release(k.cfg.Files[i])
+		}
+		b.delay(p.Alloc) // free the KHO file-set buffer
+		b.add(stUnlock, mutexSession)
+		b.add(stWLock, rwsemOutgoing) // luo_session_remove
+		b.addB(stCommit, 0, commitClose)
+		b.add(stWUnlock, rwsemOutgoing)
+
+	case OpRetrieveSession:
+		// luo_ioctl_retrieve_session → luo_session_retrieve (§2.2).
+		b.delay(p.Syscall)
+		if global {
+			b.add(stLock, mutexSession)
+		}
+		b.add(stRLock, rwsemIncoming)
+		b.add(stWalkSessions, 1) // name walk: O(S_in)
+		b.add(stRUnlock, rwsemIncoming)
+		if !global {
+			b.add(stLock, mutexSession)
+		}
+		b.delay(p.FDInstall) // anon_inode_getfile, retrieved = true
+		b.add(stUnlock, mutexSession)
+		b.delay(p.Syscall)
+
+	case OpRetrieve:
+		// luo_session_retrieve_fd → luo_retrieve_file (§2.7).
+		h := k.cfg.Files[t.File]
+		b.delay(p.Syscall)
+		b.add(stLock, mutexSession)
+		b.add(stWalkFiles, 0)     // token walk: O(F_s), so O(F²) per session
+		b.delay(p.RMW)            // mutex(luo_file): private, uncontended
+		b.callback(h, CBRetrieve) // fh->ops->retrieve
+		b.delay(p.RMW)            // get_file
+		b.add(stXA, 0)            // xa_insert
+		b.addB(stCommit, 0, commitRetrieve)
+		b.delay(p.RMW) // mutex_unlock(luo_file)
+		b.add(stUnlock, mutexSession)
+		b.delay(p.Syscall + p.FDInstall) // copy_to_user, fd_install
+
+	case OpFinish:
+		// LIVEUPDATE_SESSION_FINISH → luo_file_finish, then close of the
+		// incoming session fd (§2.8).
+		b.delay(p.Syscall)
+		b.add(stLock, mutexSession)
+		b.delay(sim.Time(F) * 2 * p.RMW) // pass 1: mutex(luo_file) + can_finish per file
+		t.File = F - 1
+		for i := F - 1; i >= 0; i-- { // pass 2, LIFO
+			h := k.cfg.Files[i]
+			b.delay(p.RMW)          // mutex(luo_file)
+			b.callback(h, CBFinish) // fh->ops->finish
+			b.flbWalk(h, 2)         // luo_flb_file_finish
+			b.add(stXA, 0)          // xa_erase
+			b.delay(p.RMW)          // fput
+			b.add(stModPut, int32(k.cfg.Handlers[h].Module))
+			b.delay(p.Alloc) // kfree
+			b.addB(stCommit, 0, commitFinishFile)
+		}
+		b.delay(p.Alloc) // free the KHO buffer
+		b.add(stUnlock, mutexSession)
+		b.add(stWLock, rwsemIncoming) // unlink on close
+		b.addB(stCommit, 0, commitCloseIncoming)
+		b.add(stWUnlock, rwsemIncoming)
+		b.delay(p.Syscall)
+
+	default:
+		panic("lockmodels: op " + t.Op.String() + " does not run on a thread")
+	}
+	return b.steps
+}
+
+// Reboot is liveupdate_reboot → luo_session_serialize (§2.5): one thread,
+// nothing else running, so it is costed arithmetically. For every outgoing
+// session, under its mutex, every file in order: mutex(luo_file), the
+// handler's freeze callback and its KHO record; then the FLBs and
+// kho_finalize. It returns the blackout and the callbacks' share of it,
+// and turns the outgoing state into what the next kernel will find.
+func (k *LUO) Reboot() (blackout, callbacks sim.Time) {
+	p := k.prof
+	blackout = 2 * p.RMW // down_write/up_write(outgoing.rwsem)
+	r := k.cfg.RebootRNG
+	for s := 0; s < k.outSessions; s++ {
+		blackout += 2 * p.RMW // mutex(session)
+		for i := 0; i < k.files[s]; i++ {
+			h := &k.cfg.Handlers[k.cfg.Files[i]]
+			cb := h.Cost[CBFreeze].Sample(r) + h.Extra[CBFreeze]
+			callbacks += cb
+			blackout += 2*p.RMW + cb + p.Serialize
+		}
+	}
+	blackout += sim.Time(len(k.cfg.FLBs))*p.Serialize + p.KHOAlloc // luo_flb_serialize, kho_finalize
+	// The next kernel: no outgoing state, no module references.
+	k.serialized = append(k.serialized[:0], k.outPreserved...)
+	for h := range k.outPreserved {
+		k.outPreserved[h] = 0
+	}
+	for m := range k.modRefs {
+		k.modRefs[m] = 0
+	}
+	copy(k.flbIn, k.flbOut)
+	for f := range k.flbOut {
+		k.flbOut[f] = 0
+	}
+	k.inSessions, k.outSessions = k.outSessions, 0
+	k.afterKexec = true
+	return blackout, callbacks
+}
+
+// Deserialize is luo_session_deserialize on the first open of
+// /dev/liveupdate after kexec (§2.6): single-threaded, costed
+// arithmetically. Each session is inserted with an O(S) name check (O(S²)
+// in all); each file's handler is found under the registry lock (O(H)
+// strcmp) and, under per-file refcounting, pinned with try_module_get. No
+// handler callback runs.
+func (k *LUO) Deserialize() sim.Time {
+	p := k.prof
+	S := sim.Time(k.inSessions)
+	d := S*(p.Alloc+4*p.RMW) + p.WalkStep*S*(S-1)/2
+	for s := 0; s < k.inSessions; s++ {
+		for i := 0; i < k.files[s]; i++ {
+			h := k.cfg.Files[i]
+			fh := &k.cfg.Handlers[h]
+			if k.cfg.Design.Registry == RegGlobalRWSem || k.cfg.Design.Registry == RegSplitRWSem {
+				d += 2 * p.RMW // down_read/up_read(luo_register_rwlock), one CPU: local
+			}
+			d += sim.Time(h+1)*p.Lookup + p.Alloc
+			if fh.Module >= 0 && (k.cfg.Design.Refcount == RefPerFile || k.cfg.Design.Refcount == RefPercpu) {
+				d += p.RMW
+				k.modRefs[fh.Module]++
+			}
+		}
+	}
+	copy(k.inPending, k.serialized)
+	k.deserialized = true
+	return d
+}
+
+// Prefill puts the kernel in the steady state of a running host: every
+// session created and holding all its files, outgoing, with the module
+// references and FLB counts that implies.
+func (k *LUO) Prefill() {
+	k.outSessions = k.cfg.Sessions
+	for s := range k.files {
+		k.files[s] = len(k.cfg.Files)
+	}
+	for _, h := range k.cfg.Files {
+		fh := &k.cfg.Handlers[h]
+		n := int64(k.cfg.Sessions)
+		k.outPreserved[h] += n
+		if fh.Module >= 0 && (k.cfg.Design.Refcount == RefPerFile || k.cfg.Design.Refcount == RefPercpu) {
+			k.modRefs[fh.Module] += n
+		}
+		for _, f := range fh.FLBs {
+			k.flbOut[f] += int(n)
+		}
+	}
+}
+
+// RmmodResult is the outcome of one module unload attempt.
+type RmmodResult uint8
+
+const (
+	RmmodClean   RmmodResult = iota // unloaded, and LUO did not need it
+	RmmodBlocked                    // refused: the module is pinned (an availability cost)
+	RmmodHazard                     // unloaded while LUO still needs it (a use-after-free waiting to happen)
+)
+
+// Rmmod is one delete_module attempt on module mod now (product.md §2).
+// Attempts are probes: the module is taken to be loaded again at once, so
+// one run measures the exposure over its whole span.
+func (k *LUO) Rmmod(mod int) RmmodResult {
+	if k.cfg.Design.Refcount == RefPinned {
+		return RmmodBlocked // v0: try_module_get at registration, held while registered
+	}
+	if k.modRefs[mod] > 0 {
+		return RmmodBlocked // try_stop_module: refcount not zero → -EWOULDBLOCK
+	}
+	for h := range k.cfg.Handlers {
+		fh := &k.cfg.Handlers[h]
+		// A preserved outgoing file, or a retrieved incoming one, is a
+		// struct file pinning its f_op->owner.
+		if fh.FileOwner == mod && (k.outPreserved[h] > 0 || k.inRetrieved[h] > 0) {
+			return RmmodBlocked
+		}
+	}
+	for h := range k.cfg.Handlers {
+		fh := &k.cfg.Handlers[h]
+		// LUO still holds a pointer to the handler: an outgoing file of
+		// it, or a deserialized entry not yet finished (the v2 window).
+		if fh.Module == mod && (k.outPreserved[h] > 0 || k.inPending[h] > 0) {
+			return RmmodHazard
+		}
+	}
+	for f := range k.cfg.FLBs {
+		if k.cfg.FLBs[f].Module == mod && (k.flbOut[f] > 0 || (k.deserialized && k.flbIn[f] > 0)) {
+			return RmmodHazard
+		}
+	}
+	return RmmodClean
+}
+
+// LockClass is the statistics of one class of locks (all session mutexes
+// together, say).
+type LockClass struct {
+	Name  string
+	Stats Stats
+}
+
+// LockClasses returns the statistics per lock class in a fixed order,
+// leaving out classes the design does not have.
+func (k *LUO) LockClasses() []LockClass {
+	var out []LockClass
+	add := func(name string, s Stats) {
+		if s.Acquisitions > 0 {
+			out = append(out, LockClass{name, s})
+		}
+	}
+	var sess Stats
+	for _, m := range k.session {
+		sess.Add(m.Stats())
+	}
+	add("session->mutex", sess)
+	add("luo_global_mutex", k.global.Stats())
+	add("outgoing.rwsem", k.rw[rwsemOutgoing].Stats())
+	add("incoming.rwsem", k.rw[rwsemIncoming].Stats())
+	reg := "luo_register_rwlock"
+	if k.cfg.Design.Registry == RegSplitRWSem {
+		reg = "luo_file_handler_lock"
+	}
+	add(reg, k.rw[rwsemRegister].Stats())
+	var flbLock Stats
+	for _, rw := range k.rw[rwsemFLB:] {
+		flbLock.Add(rw.Stats())
+	}
+	add("flb_lock", flbLock)
+	add("xa_lock", lineStats(&k.xa))
+	var flb Stats
+	for _, m := range k.flbMu {
+		flb.Add(m.Stats())
+	}
+	add("flb->mutex", flb)
+	for i := range k.modLine {
+		add("module_refcnt:"+k.cfg.Modules[i], lineStats(&k.modLine[i]))
+	}
+	return out
+}
+
+func lineStats(l *CacheLine) Stats {
+	return Stats{Acquisitions: l.Accesses, Contended: l.Queued, WaitTotal: l.WaitTotal, HoldTotal: l.BusyTotal, Transfers: l.Transfers}
+}
+
+// Safety state for tests and reports.
+
+// ModuleRefs returns LUO's references on module mod.
+func (k *LUO) ModuleRefs(mod int) int64 { return k.modRefs[mod] }
+
+// Preserved returns the outgoing files of handler h.
+func (k *LUO) Preserved(h int) int64 { return k.outPreserved[h] }
+
+// Pending returns handler h's deserialized entries not yet finished.
+func (k *LUO) Pending(h int) int64 { return k.inPending[h] }

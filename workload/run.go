@@ -1,0 +1,374 @@
+package workload
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+
+	"github.com/luosim/luosim/lockmodels"
+	"github.com/luosim/luosim/sim"
+)
+
+// Point is one cell of a scenario's grid: a design at a CPU count.
+type Point struct {
+	Design lockmodels.Design
+	CPUs   int
+}
+
+// Key names the point's position in the grid without the design, so that
+// every design of a replication draws the same random numbers (common
+// random numbers, product.md §6).
+func (p Point) Key() string { return "cpus=" + strconv.Itoa(p.CPUs) }
+
+// Recorder receives each measured operation.
+type Recorder interface {
+	Record(op lockmodels.Op, latency, wait, callback sim.Time, failed bool)
+}
+
+// Result is what one run measured besides its operations.
+type Result struct {
+	// Window is the span over which throughput is counted: duration −
+	// warmup for steady runs; for lifecycle runs the whole run (each
+	// phase's own span is in Phases).
+	Window  sim.Time
+	Phases  Phases
+	Blocked int // rmmod attempts refused (unload_blocked)
+	Hazards int // rmmod attempts that succeeded while LUO needed the module (unload_hazards)
+	Locks   []lockmodels.LockClass
+	Events  uint64
+}
+
+// Phases are the spans of a lifecycle run.
+type Phases struct {
+	Preserve sim.Time // from the start until the last client preserved its last file
+	Blackout sim.Time // reboot: serialize and freeze, single-threaded
+	Restore  sim.Time // from deserialize until the last client finished
+}
+
+// Run simulates replication rep of point pt of sc and reports every
+// measured op to rec. It is a pure function of (sc, pt, rep).
+func Run(sc *Scenario, pt Point, rep int, rec Recorder) Result {
+	d := newDriver(sc, pt, rep, rec)
+	if sc.Workload.Kind == Steady {
+		d.runSteady()
+	} else {
+		d.runLifecycle()
+	}
+	d.res.Locks = d.k.LockClasses()
+	d.res.Events = d.eng.Executed()
+	return d.res
+}
+
+// driver plays the userspace side: LUOD clients, one per session.
+type driver struct {
+	sc   *Scenario
+	pt   Point
+	rep  int
+	rec  Recorder
+	eng  *sim.Engine
+	id   sim.HandlerID
+	k    *lockmodels.LUO
+	cfg  lockmodels.LUOConfig
+	mods []string
+
+	threads []*lockmodels.Thread
+	next    []int // per thread: the next file slot (lifecycle) or iteration (steady)
+	res     Result
+
+	// Lifecycle.
+	phase       int // 0 preserve, 1 blackout, 2 restore, 3 done
+	clientsLeft int
+	phaseStart  sim.Time
+
+	// Steady.
+	warmup, end sim.Time
+	think       sim.Dist
+	arrivals    *rand.Rand
+	pick        *rand.Rand
+	shared      *rand.Rand
+	free        []int32
+
+	// Faults.
+	rmmod     *rand.Rand
+	rmmodNext int
+	rmmodMods []int
+}
+
+const (
+	evDone   int32 = iota // a thread's op completed
+	evThink               // a closed-loop thread ends its think time
+	evArrive              // an open arrival
+	evBoot                // the new kernel is up: deserialize
+	evRestore             // clients start retrieving
+	evRmmod               // a module unload attempt
+)
+
+func (d *driver) stream(name ...string) *rand.Rand {
+	key := append([]string{d.pt.Key(), "rep=" + strconv.Itoa(d.rep)}, name...)
+	return sim.NewRNG(d.sc.Seed, key...)
+}
+
+func newDriver(sc *Scenario, pt Point, rep int, rec Recorder) *driver {
+	d := &driver{sc: sc, pt: pt, rep: rep, rec: rec, eng: sim.New()}
+	d.id = d.eng.Register(d)
+	d.cfg = LUOConfig(sc, pt.Design)
+	d.cfg.RebootRNG = d.stream("reboot")
+	d.cfg.FLBRNG = d.stream("flb")
+	d.k = lockmodels.NewLUO(d.eng, d.cfg, pt.CPUs, lockmodels.Notify{H: d.id, Op: evDone})
+	for _, m := range sc.Faults.RmmodModules {
+		for i, name := range d.cfg.Modules {
+			if name == m {
+				d.rmmodMods = append(d.rmmodMods, i)
+			}
+		}
+	}
+	if sc.Faults.RmmodRate > 0 && len(d.rmmodMods) > 0 {
+		d.rmmod = d.stream("rmmod")
+		d.eng.Schedule(d.rmmodGap(), d.id, evRmmod, 0)
+	}
+	return d
+}
+
+// LUOConfig translates a scenario and a design into the kernel model's
+// configuration (without its RNG streams).
+func LUOConfig(sc *Scenario, design lockmodels.Design) lockmodels.LUOConfig {
+	cfg := lockmodels.LUOConfig{Design: design, Profile: sc.Machine.Profile, Sessions: sc.Sessions.Count,
+		MaxSessions: sc.Limits.Sessions, MaxFilesPerSession: sc.Limits.FilesPerSession}
+	seen := map[string]bool{}
+	for _, h := range sc.Handlers {
+		seen[h.Module], seen[h.FileOwner] = true, true
+	}
+	for _, f := range sc.FLBs {
+		seen[f.Module] = true
+	}
+	for m := range seen {
+		if m != Builtin && m != "" {
+			cfg.Modules = append(cfg.Modules, m)
+		}
+	}
+	sort.Strings(cfg.Modules)
+	mod := func(name string) int {
+		if name == Builtin || name == "" {
+			return -1
+		}
+		return sort.SearchStrings(cfg.Modules, name)
+	}
+	flbIndex := map[string]int{}
+	for i, f := range sc.FLBs {
+		flbIndex[f.Name] = i
+		lf := lockmodels.LUOFLB{Name: f.Name, Module: mod(f.Module)}
+		copy(lf.Cost[:], f.Cost[:])
+		cfg.FLBs = append(cfg.FLBs, lf)
+	}
+	handlerIndex := map[string]int{}
+	for i, h := range sc.Handlers {
+		handlerIndex[h.Name] = i
+		lh := lockmodels.LUOHandler{Name: h.Name, Module: mod(h.Module), FileOwner: mod(h.FileOwner)}
+		copy(lh.Cost[:], h.Cost[:])
+		for cb := range lh.Extra {
+			lh.Extra[cb] = sim.Time(h.Folios()) * h.PerFolio[cb]
+		}
+		for _, f := range h.FLBs {
+			lh.FLBs = append(lh.FLBs, flbIndex[f])
+		}
+		cfg.Handlers = append(cfg.Handlers, lh)
+	}
+	for _, g := range sc.Sessions.Files {
+		for i := 0; i < g.Count; i++ {
+			cfg.Files = append(cfg.Files, handlerIndex[g.Handler])
+		}
+	}
+	return cfg
+}
+
+func (d *driver) addThread(pinned int, rng *rand.Rand) *lockmodels.Thread {
+	t := &lockmodels.Thread{ID: int32(len(d.threads)), Pinned: pinned, RNG: rng}
+	d.threads = append(d.threads, t)
+	d.next = append(d.next, 0)
+	d.k.AddThread(t)
+	return t
+}
+
+func (d *driver) rmmodGap() sim.Time {
+	return sim.Time(d.rmmod.ExpFloat64()*1e9/d.sc.Faults.RmmodRate + 0.5)
+}
+
+// Handle receives op completions and the driver's own events.
+func (d *driver) Handle(ev sim.Event) {
+	switch ev.Op {
+	case evDone:
+		t := d.threads[ev.Arg]
+		if d.sc.Workload.Kind == Steady {
+			d.steadyDone(t)
+		} else {
+			d.lifecycleDone(t)
+		}
+	case evThink:
+		d.startSteady(d.threads[ev.Arg])
+	case evArrive:
+		d.arrive()
+	case evBoot:
+		dz := d.k.Deserialize()
+		d.rec.Record(lockmodels.OpDeserialize, dz, 0, 0, false)
+		d.eng.Schedule(dz, d.id, evRestore, 0)
+	case evRestore:
+		d.phase = 2
+		d.clientsLeft = len(d.threads)
+		for _, t := range d.threads {
+			t.Op = lockmodels.OpRetrieveSession
+			d.k.Start(t)
+		}
+	case evRmmod:
+		if d.phase == 3 {
+			return
+		}
+		if d.phase != 1 { // nobody can rmmod while the machine reboots
+			switch d.k.Rmmod(d.rmmodMods[d.rmmodNext%len(d.rmmodMods)]) {
+			case lockmodels.RmmodBlocked:
+				d.res.Blocked++
+			case lockmodels.RmmodHazard:
+				d.res.Hazards++
+			}
+			d.rmmodNext++
+		}
+		d.eng.Schedule(d.rmmodGap(), d.id, evRmmod, 0)
+	}
+}
+
+// runLifecycle: every session is created and its files preserved
+// concurrently, one client per session; then reboot (the blackout), then
+// deserialize, then every client retrieves its session and files and
+// finishes (product.md §3).
+func (d *driver) runLifecycle() {
+	S := d.sc.Sessions.Count
+	for s := 0; s < S; s++ {
+		t := d.addThread(-1, d.stream("client", strconv.Itoa(s)))
+		t.Session, t.Op = s, lockmodels.OpCreate
+	}
+	d.clientsLeft = S
+	for _, t := range d.threads {
+		d.k.Start(t)
+	}
+	d.eng.Run()
+	if d.phase != 3 {
+		panic(fmt.Sprintf("workload: lifecycle stopped in phase %d with %d clients left", d.phase, d.clientsLeft))
+	}
+	d.res.Window = d.eng.Now()
+}
+
+func (d *driver) lifecycleDone(t *lockmodels.Thread) {
+	d.rec.Record(t.Op, t.Done-t.Issued, t.Wait, t.Callback, t.Failed)
+	F := len(d.cfg.Files)
+	next := func(op lockmodels.Op, file int) {
+		t.Op, t.File = op, file
+		d.k.Start(t)
+	}
+	switch t.Op {
+	case lockmodels.OpCreate:
+		if !t.Failed && F > 0 {
+			next(lockmodels.OpPreserve, 0)
+			return
+		}
+	case lockmodels.OpPreserve:
+		if t.File+1 < F {
+			next(lockmodels.OpPreserve, t.File+1)
+			return
+		}
+	case lockmodels.OpRetrieveSession:
+		if F > 0 {
+			next(lockmodels.OpRetrieve, 0)
+			return
+		}
+		next(lockmodels.OpFinish, 0)
+		return
+	case lockmodels.OpRetrieve:
+		if t.File+1 < F {
+			next(lockmodels.OpRetrieve, t.File+1)
+		} else {
+			next(lockmodels.OpFinish, 0)
+		}
+		return
+	}
+	// This client is done with its phase.
+	d.clientsLeft--
+	if d.clientsLeft > 0 {
+		return
+	}
+	now := d.eng.Now()
+	if d.phase == 0 {
+		d.res.Phases.Preserve = now
+		d.phase = 1
+		blackout, cb := d.k.Reboot()
+		d.rec.Record(lockmodels.OpReboot, blackout, 0, cb, false)
+		d.res.Phases.Blackout = blackout
+		d.phaseStart = now + blackout
+		d.eng.Schedule(blackout, d.id, evBoot, 0)
+		return
+	}
+	d.res.Phases.Restore = now - d.phaseStart
+	d.phase = 3
+}
+
+// runSteady runs a stationary load of preserves on sessions whose file
+// sets stay full (product.md §3).
+func (d *driver) runSteady() {
+	w := d.sc.Workload
+	d.warmup, d.end = w.Warmup, w.Duration
+	d.res.Window = w.Duration - w.Warmup
+	d.k.Prefill()
+	if w.Arrival.Kind == Closed {
+		d.think = w.Arrival.Think
+		for c := 0; c < d.pt.CPUs; c++ {
+			t := d.addThread(c, d.stream("cpu", strconv.Itoa(c)))
+			t.Session = c % d.sc.Sessions.Count
+			d.eng.Schedule(d.think.Sample(t.RNG), d.id, evThink, t.ID)
+		}
+	} else {
+		d.arrivals, d.pick, d.shared = d.stream("arrivals"), d.stream("sessions"), d.stream("callbacks")
+		d.eng.Schedule(d.interarrival(), d.id, evArrive, 0)
+	}
+	d.eng.RunUntil(d.end)
+	d.phase = 3
+}
+
+func (d *driver) interarrival() sim.Time {
+	return sim.Time(d.arrivals.ExpFloat64()*1e9/d.sc.Workload.Arrival.Rate + 0.5)
+}
+
+// startSteady issues a closed-loop thread's next preserve: a new file in
+// the slot after its last one, replacing the file there.
+func (d *driver) startSteady(t *lockmodels.Thread) {
+	F := len(d.cfg.Files)
+	t.Op, t.Replace = lockmodels.OpPreserve, true
+	t.File = (d.next[t.ID] + int(t.ID)) % F
+	d.next[t.ID]++
+	d.k.Start(t)
+}
+
+// arrive starts an open arrival as its own thread on any idle CPU.
+func (d *driver) arrive() {
+	var t *lockmodels.Thread
+	if n := len(d.free); n > 0 {
+		t = d.threads[d.free[n-1]]
+		d.free = d.free[:n-1]
+	} else {
+		t = d.addThread(-1, d.shared)
+	}
+	t.Session = d.pick.IntN(d.sc.Sessions.Count)
+	t.File = d.pick.IntN(len(d.cfg.Files))
+	t.Op, t.Replace = lockmodels.OpPreserve, true
+	d.k.Start(t)
+	d.eng.Schedule(d.interarrival(), d.id, evArrive, 0)
+}
+
+func (d *driver) steadyDone(t *lockmodels.Thread) {
+	if t.Issued >= d.warmup && t.Done <= d.end {
+		d.rec.Record(t.Op, t.Done-t.Issued, t.Wait, t.Callback, t.Failed)
+	}
+	if d.sc.Workload.Arrival.Kind == Closed {
+		d.eng.Schedule(d.think.Sample(t.RNG), d.id, evThink, t.ID)
+		return
+	}
+	d.free = append(d.free, t.ID)
+}
