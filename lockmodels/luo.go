@@ -108,14 +108,16 @@ type Thread struct {
 	Callback sim.Time // in handler and FLB callbacks
 	Failed   bool     // the op failed (-ENOSPC beyond the limits)
 
-	cpu      int
-	hasCPU   bool
-	pc       int
-	steps    []step
-	pending  sim.Time
-	waitFrom sim.Time
-	held     *Mutex // session or global mutex held, for owner-sleeps signalling
-	cbSleeps bool   // a callback is running: the held mutex's owner counts as asleep
+	cpu         int
+	hasCPU      bool
+	pc          int
+	steps       []step
+	pending     sim.Time
+	waitFrom    sim.Time
+	held        *Mutex // session or global mutex held, for owner-sleeps signalling
+	waitingOn   *Mutex // mutex the thread waits for
+	ownerParked *Mutex // mutex the thread owns while waiting for a CPU
+	cbSleeps    bool   // a callback is running: the held mutex's owner counts as asleep
 }
 
 type stepKind uint8
@@ -126,6 +128,9 @@ const (
 	stWalkFiles                    // pending += files in session × WalkStep
 	stWalkSessions                 // pending += sessions (a: 0 outgoing, 1 incoming) × WalkStep
 	stFirstFile                    // pending += KHOAlloc if the session has no file yet
+	stNextFile                     // per-file loop head: jump to the body for t.File's handler (table at a), or to b when done
+	stJump                         // pc = a
+	stTable                        // jump-table entry: a is a step index (never executed)
 	// Steps from here on touch shared state: the thread is synced first.
 	stSync
 	stLock       // mutex a (see mutexRef)
@@ -219,10 +224,15 @@ func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, notify Notify) *LUO {
 	k := &LUO{eng: eng, cfg: cfg, prof: cfg.Profile, notify: notify}
 	k.id = eng.Register(k)
 	grant := Notify{H: k.id, Op: evGrant}
-	k.global = NewMutex(eng, k.prof, grant)
+	newMutex := func() *Mutex {
+		m := NewMutex(eng, k.prof, grant)
+		m.OnSleep = k.spinnerSlept
+		return m
+	}
+	k.global = newMutex()
 	k.session = make([]*Mutex, cfg.Sessions)
 	for i := range k.session {
-		k.session[i] = NewMutex(eng, k.prof, grant)
+		k.session[i] = newMutex()
 	}
 	k.files = make([]int, cfg.Sessions)
 	nrw := rwsemFLB + len(cfg.Handlers)
@@ -235,7 +245,7 @@ func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, notify Notify) *LUO {
 		k.modLine[i].Init(k.prof, cfg.FLBRNG)
 	}
 	for range cfg.FLBs {
-		k.flbMu = append(k.flbMu, NewMutex(eng, k.prof, grant), NewMutex(eng, k.prof, grant))
+		k.flbMu = append(k.flbMu, newMutex(), newMutex())
 	}
 	k.flbOut = make([]int, len(cfg.FLBs))
 	k.flbIn = make([]int, len(cfg.FLBs))
@@ -306,6 +316,9 @@ func (k *LUO) dropCPU(t *Thread) {
 	k.idle = append(k.idle, t.cpu)
 }
 
+// spinnerSlept takes a spinning waiter that went to sleep off its CPU.
+func (k *LUO) spinnerSlept(tid int32) { k.dropCPU(k.threads[tid]) }
+
 // Handle resumes threads: after a delay, on a lock grant, or on getting a
 // CPU.
 func (k *LUO) Handle(ev sim.Event) {
@@ -320,10 +333,24 @@ func (k *LUO) Handle(ev sim.Event) {
 		}
 	case evGrant:
 		t.Wait += k.eng.Now() - t.waitFrom
+		m := t.waitingOn
+		t.waitingOn = nil
 		if !k.takeCPU(t) {
+			// The new owner waits for a CPU: it is not running, so
+			// nobody may spin on it (owner_on_cpu is false).
+			if m != nil {
+				m.SetOwnerRunning(false)
+				t.ownerParked = m
+			}
 			return
 		}
 	case evRun:
+		if m := t.ownerParked; m != nil {
+			t.ownerParked = nil
+			if m.Owner() == t.ID {
+				m.SetOwnerRunning(true)
+			}
+		}
 	}
 	k.run(t)
 }
@@ -388,6 +415,14 @@ func (k *LUO) cost(t *Thread, s *step) {
 		if k.files[t.Session] == 0 {
 			t.pending += k.prof.KHOAlloc
 		}
+	case stNextFile:
+		if t.File < 0 {
+			t.pc = int(s.b)
+		} else {
+			t.pc = int(t.steps[int(s.a)+k.cfg.Files[t.File]].a)
+		}
+	case stJump:
+		t.pc = int(s.a)
 	}
 }
 
@@ -418,6 +453,7 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 			return false
 		}
 		t.waitFrom = now
+		t.waitingOn = m
 		if m.Slept() {
 			k.dropCPU(t)
 		}

@@ -89,6 +89,27 @@ func (b *builder) release(h int) {
 	b.addB(stCommit, 0, commitRelease)
 }
 
+// perFile emits a loop over the session's files from t.File down to 0
+// (LIFO), running body(h) for each file of handler h. The body is compiled
+// once per handler, not once per file, so a session of 500 files costs a
+// handful of steps; body must end by decrementing t.File (its commit
+// step does).
+func (b *builder) perFile(body func(h int)) {
+	H := len(b.k.cfg.Handlers)
+	head := b.add(stNextFile, 0)
+	table := len(b.steps)
+	for h := 0; h < H; h++ {
+		b.add(stTable, 0)
+	}
+	b.steps[head].a = int32(table)
+	for h := 0; h < H; h++ {
+		b.steps[table+h].a = int32(len(b.steps))
+		body(h)
+		b.add(stJump, int32(head))
+	}
+	b.steps[head].b = int32(len(b.steps))
+}
+
 // compile returns the steps of t's op, appended to steps.
 func (k *LUO) compile(t *Thread, steps []step) []step {
 	b := builder{k: k, steps: steps}
@@ -157,9 +178,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		b.delay(p.Syscall)
 		b.add(stLock, mutexSession)
 		t.File = F - 1
-		for i := F - 1; i >= 0; i-- {
-			b.release(k.cfg.Files[i])
-		}
+		b.perFile(b.release)
 		b.delay(p.Alloc) // free the KHO file-set buffer
 		b.add(stUnlock, mutexSession)
 		b.add(stWLock, rwsemOutgoing) // luo_session_remove
@@ -204,8 +223,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		b.add(stLock, mutexSession)
 		b.delay(sim.Time(F) * 2 * p.RMW) // pass 1: mutex(luo_file) + can_finish per file
 		t.File = F - 1
-		for i := F - 1; i >= 0; i-- { // pass 2, LIFO
-			h := k.cfg.Files[i]
+		b.perFile(func(h int) { // pass 2, LIFO
 			b.delay(p.RMW)          // mutex(luo_file)
 			b.callback(h, CBFinish) // fh->ops->finish
 			b.flbWalk(h, 2)         // luo_flb_file_finish
@@ -214,7 +232,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 			b.add(stModPut, int32(k.cfg.Handlers[h].Module))
 			b.delay(p.Alloc) // kfree
 			b.addB(stCommit, 0, commitFinishFile)
-		}
+		})
 		b.delay(p.Alloc) // free the KHO buffer
 		b.add(stUnlock, mutexSession)
 		b.add(stWLock, rwsemIncoming) // unlink on close

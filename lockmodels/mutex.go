@@ -39,6 +39,11 @@ type Mutex struct {
 	spinners ring[waiter] // OSQ: optimistic spinners, FIFO
 	waiters  ring[waiter] // wait_list: FIFO
 
+	// OnSleep, if set, is told of each spinning waiter that gives up and
+	// goes to sleep because the owner stopped running (so a model of CPUs
+	// can take it off its CPU).
+	OnSleep func(tid int32)
+
 	stats Stats
 }
 
@@ -171,6 +176,12 @@ func (m *Mutex) wakeFirst(at sim.Time) {
 	m.eng.ScheduleAt(at+m.prof.WakeLatency(), m.id, opMutexWake, w.tid)
 }
 
+func (m *Mutex) slept(tid int32) {
+	if m.OnSleep != nil {
+		m.OnSleep(tid)
+	}
+}
+
 // Handle runs a woken waiter: __mutex_trylock_or_handoff.
 func (m *Mutex) Handle(ev sim.Event) {
 	if m.waiters.len() == 0 || m.waiters.at(0).tid != ev.Arg || !m.waiters.at(0).woken {
@@ -198,13 +209,15 @@ func (m *Mutex) SetOwnerRunning(running bool) {
 	if running || m.prof.Fidelity == Ideal {
 		return
 	}
-	if m.waiters.len() > 0 {
+	if m.waiters.len() > 0 && m.waiters.at(0).spinning {
 		m.waiters.at(0).spinning = false
+		m.slept(m.waiters.at(0).tid)
 	}
 	for m.spinners.len() > 0 {
 		w := m.spinners.pop()
 		w.spinning = false
 		m.waiters.push(w)
+		m.slept(w.tid)
 	}
 	if m.owner < 0 {
 		m.wakeFirst(m.eng.Now())

@@ -96,12 +96,12 @@ type driver struct {
 }
 
 const (
-	evDone   int32 = iota // a thread's op completed
-	evThink               // a closed-loop thread ends its think time
-	evArrive              // an open arrival
-	evBoot                // the new kernel is up: deserialize
-	evRestore             // clients start retrieving
-	evRmmod               // a module unload attempt
+	evDone    int32 = iota // a thread's op completed
+	evThink                // a closed-loop thread ends its think time
+	evArrive               // an open arrival
+	evBoot                 // the new kernel is up: deserialize
+	evRestore              // clients start retrieving
+	evRmmod                // a module unload attempt
 )
 
 func (d *driver) stream(name ...string) *rand.Rand {
@@ -209,29 +209,35 @@ func (d *driver) Handle(ev sim.Event) {
 	case evArrive:
 		d.arrive()
 	case evBoot:
+		d.phase = 2
 		dz := d.k.Deserialize()
 		d.rec.Record(lockmodels.OpDeserialize, dz, 0, 0, false)
 		d.eng.Schedule(dz, d.id, evRestore, 0)
 	case evRestore:
-		d.phase = 2
 		d.clientsLeft = len(d.threads)
 		for _, t := range d.threads {
 			t.Op = lockmodels.OpRetrieveSession
 			d.k.Start(t)
 		}
 	case evRmmod:
-		if d.phase == 3 {
+		if d.phase == 3 || d.eng.Pending() == 0 {
+			// Done, or nothing else can happen: attempts alone must not
+			// keep the run going.
 			return
 		}
-		if d.phase != 1 { // nobody can rmmod while the machine reboots
-			switch d.k.Rmmod(d.rmmodMods[d.rmmodNext%len(d.rmmodMods)]) {
-			case lockmodels.RmmodBlocked:
-				d.res.Blocked++
-			case lockmodels.RmmodHazard:
-				d.res.Hazards++
-			}
-			d.rmmodNext++
+		if d.phase == 1 {
+			// Nobody can rmmod while the machine reboots: the attempts
+			// resume, as a fresh Poisson stream, when the new kernel is up.
+			d.eng.ScheduleAt(d.phaseStart+d.rmmodGap(), d.id, evRmmod, 0)
+			return
 		}
+		switch d.k.Rmmod(d.rmmodMods[d.rmmodNext%len(d.rmmodMods)]) {
+		case lockmodels.RmmodBlocked:
+			d.res.Blocked++
+		case lockmodels.RmmodHazard:
+			d.res.Hazards++
+		}
+		d.rmmodNext++
 		d.eng.Schedule(d.rmmodGap(), d.id, evRmmod, 0)
 	}
 }

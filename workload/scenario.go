@@ -96,7 +96,7 @@ func (h *Handler) Folios() int64 {
 // mutex, the last one Unpreserve (outgoing) or Finish (incoming).
 type FLB struct {
 	Name   string
-	Module string // "builtin" by default
+	Module string                 // "builtin" by default
 	Cost   [NumCallbacks]sim.Dist // Preserve, Unpreserve, Retrieve, Finish are used
 }
 

@@ -9,8 +9,9 @@
 //
 // The commands are:
 //
-//	run       run the main job (until the LUO model lands: validate)
+//	run       run a scenario (the embedded default when none is given)
 //	validate  compare the simulator with analytic queueing results
+//	scenario  print a scenario in canonical form, defaults filled in
 //	designs   list the built-in lock designs
 //	profiles  list the built-in machine cost profiles
 //	version   print luosim's version, VCS revision and Go version

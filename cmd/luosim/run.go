@@ -43,8 +43,9 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"run", "run the main job (until the LUO model lands: validate)", runValidate},
+		{"run", "run a scenario (the embedded default when none is given)", runRun},
 		{"validate", "compare the simulator with analytic queueing results", runValidate},
+		{"scenario", "print a scenario in canonical form, defaults filled in", runScenario},
 		{"designs", "list the built-in lock designs", runDesigns},
 		{"profiles", "list the built-in machine cost profiles", runProfiles},
 		{"version", "print version, VCS revision and Go version", runVersion},
@@ -99,12 +100,17 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// flagErr turns a flag-parsing error into luosim's: -h is not an error.
+func flagErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return errHelp
+	}
+	return &usageError{err.Error()}
+}
+
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return &usageError{err.Error()}
+		return flagErr(err)
 	}
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}

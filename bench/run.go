@@ -1,0 +1,263 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/luosim/luosim/lockmodels"
+	"github.com/luosim/luosim/sim"
+	"github.com/luosim/luosim/workload"
+)
+
+// RunConfig says how to run a scenario. Zero fields keep the scenario's
+// own values.
+type RunConfig struct {
+	Version string // luosim's version, recorded in the result document
+	Workers int    // replications run in parallel (≥ 1)
+}
+
+// Document is the result document of product.md §4: what `luosim run
+// -json` prints and results.json holds. It depends only on the binary,
+// the scenario and its seed, never on the invocation.
+type Document struct {
+	Version        string          `json:"luosim_version"`
+	Scenario       json.RawMessage `json:"scenario"`
+	ScenarioSHA256 string          `json:"scenario_sha256"`
+	Seed           uint64          `json:"seed"`
+	Evidence       string          `json:"evidence"`
+	Percentile     string          `json:"percentile_method"`
+	Results        []PointResult   `json:"results"`
+}
+
+// PercentileMethod names how percentiles are computed.
+const PercentileMethod = "value at or below which that share of samples falls (upper edge of a 3-significant-digit log-linear bucket), over all replications' samples"
+
+// PointResult is one design at one CPU count, over its replications.
+type PointResult struct {
+	Design       string                `json:"design"`
+	CPUs         int                   `json:"cpus"`
+	Replications int                   `json:"replications"`
+	Ops          map[string]OpResult   `json:"ops"`
+	Locks        map[string]LockResult `json:"locks"`
+	Phases       map[string]float64    `json:"phases"`
+	Hazards      map[string]int        `json:"hazards"`
+	Events       uint64                `json:"events"`
+	axes         lockmodels.Design
+}
+
+// OpResult summarises one kind of operation.
+type OpResult struct {
+	Count          uint64  `json:"count"`
+	Failed         uint64  `json:"failed"`
+	ThroughputPerS float64 `json:"throughput_per_s"`
+	Latency        Summary `json:"latency_ns"`
+	Wait           Summary `json:"wait_ns"`
+	CallbackMean   float64 `json:"callback_ns_mean"`
+}
+
+// Summary is a latency distribution in nanoseconds.
+type Summary struct {
+	Mean     float64     `json:"mean"`
+	P50      float64     `json:"p50"`
+	P90      float64     `json:"p90"`
+	P99      float64     `json:"p99"`
+	P999     float64     `json:"p999"`
+	P9999    float64     `json:"p9999"`
+	Max      float64     `json:"max"`
+	MeanCI95 *[2]float64 `json:"mean_ci95"`
+}
+
+// LockResult summarises one lock class.
+type LockResult struct {
+	Acquisitions uint64  `json:"acquisitions"`
+	Contended    uint64  `json:"contended"`
+	WaitNsMean   float64 `json:"wait_ns_mean"`
+	HoldNsMean   float64 `json:"hold_ns_mean"`
+	Utilization  float64 `json:"utilization"`
+	Transfers    uint64  `json:"cache_line_transfers"`
+}
+
+// opRecorder collects one replication's operations.
+type opRecorder struct {
+	lat, wait [lockmodels.NumOps]Histogram
+	cb        [lockmodels.NumOps]float64
+	failed    [lockmodels.NumOps]uint64
+}
+
+func (r *opRecorder) Record(op lockmodels.Op, latency, wait, callback sim.Time, failed bool) {
+	r.lat[op].Record(int64(latency))
+	r.wait[op].Record(int64(wait))
+	r.cb[op] += float64(callback)
+	if failed {
+		r.failed[op]++
+	}
+}
+
+type repResult struct {
+	rec *opRecorder
+	res workload.Result
+}
+
+// Run runs every design × CPU count × replication of sc, in parallel
+// across replications, and combines them in grid order.
+func Run(sc *workload.Scenario, cfg RunConfig) *Document {
+	type item struct {
+		pt  workload.Point
+		rep int
+	}
+	var items []item
+	for _, d := range sc.Designs {
+		for _, c := range sc.CPUs {
+			for r := 0; r < sc.Replications; r++ {
+				items = append(items, item{workload.Point{Design: d, CPUs: c}, r})
+			}
+		}
+	}
+	out := make([]repResult, len(items))
+	forEach(len(items), max(cfg.Workers, 1), func(i int) {
+		rec := &opRecorder{}
+		res := workload.Run(sc, items[i].pt, items[i].rep, rec)
+		out[i] = repResult{rec, res}
+	})
+	doc := &Document{Version: cfg.Version, Scenario: sc.CanonicalJSON(), ScenarioSHA256: sc.SHA256(),
+		Seed: sc.Seed, Evidence: "simulated", Percentile: PercentileMethod}
+	for i := 0; i < len(items); i += sc.Replications {
+		doc.Results = append(doc.Results, combine(items[i].pt, out[i:i+sc.Replications]))
+	}
+	return doc
+}
+
+// combine merges the replications of one point: percentiles over the
+// merged histograms, means with a Student-t interval over replication
+// means, throughput and phases as means over replications.
+func combine(pt workload.Point, reps []repResult) PointResult {
+	pr := PointResult{Design: pt.Design.Name, CPUs: pt.CPUs, Replications: len(reps), axes: pt.Design,
+		Ops: map[string]OpResult{}, Locks: map[string]LockResult{}, Phases: map[string]float64{}, Hazards: map[string]int{}}
+	for op := lockmodels.Op(0); op < lockmodels.NumOps; op++ {
+		var lat, wait Histogram
+		var latMeans, waitMeans []float64
+		var tput, cb float64
+		var failed uint64
+		for _, r := range reps {
+			h := &r.rec.lat[op]
+			if h.Count() == 0 {
+				continue
+			}
+			lat.Merge(h)
+			wait.Merge(&r.rec.wait[op])
+			latMeans = append(latMeans, h.Mean())
+			waitMeans = append(waitMeans, r.rec.wait[op].Mean())
+			tput += float64(h.Count()) / r.res.Window.Seconds()
+			cb += r.rec.cb[op]
+			failed += r.rec.failed[op]
+		}
+		if lat.Count() == 0 {
+			continue
+		}
+		pr.Ops[op.String()] = OpResult{Count: lat.Count(), Failed: failed,
+			ThroughputPerS: tput / float64(len(reps)),
+			Latency:        summarize(&lat, latMeans), Wait: summarize(&wait, waitMeans),
+			CallbackMean: cb / float64(lat.Count())}
+	}
+	type acc struct {
+		s       lockmodels.Stats
+		elapsed sim.Time
+	}
+	locks := map[string]*acc{}
+	var phases workload.Phases
+	for _, r := range reps {
+		for _, lc := range r.res.Locks {
+			a := locks[lc.Name]
+			if a == nil {
+				a = &acc{}
+				locks[lc.Name] = a
+			}
+			a.s.Add(lc.Stats)
+			a.elapsed += r.res.Window
+		}
+		phases.Preserve += r.res.Phases.Preserve
+		phases.Blackout += r.res.Phases.Blackout
+		phases.Restore += r.res.Phases.Restore
+		pr.Hazards["unload_blocked"] += r.res.Blocked
+		pr.Hazards["unload_hazards"] += r.res.Hazards
+		pr.Events += r.res.Events
+	}
+	for name, a := range locks {
+		pr.Locks[name] = LockResult{Acquisitions: a.s.Acquisitions, Contended: a.s.Contended,
+			WaitNsMean: a.s.MeanWait(), HoldNsMean: a.s.MeanHold(), Utilization: a.s.Utilization(a.elapsed),
+			Transfers: a.s.Transfers}
+	}
+	n := float64(len(reps))
+	pr.Phases["preserve_ns"] = float64(phases.Preserve) / n
+	pr.Phases["blackout_ns"] = float64(phases.Blackout) / n
+	pr.Phases["restore_ns"] = float64(phases.Restore) / n
+	return pr
+}
+
+func summarize(h *Histogram, means []float64) Summary {
+	s := Summary{Mean: h.Mean(), P50: h.Quantile(0.5), P90: h.Quantile(0.9), P99: h.Quantile(0.99),
+		P999: h.Quantile(0.999), P9999: h.Quantile(0.9999), Max: float64(h.Max())}
+	if len(means) >= 2 {
+		m, half := meanCI(means)
+		s.MeanCI95 = &[2]float64{m - half, m + half}
+	}
+	return s
+}
+
+// WriteJSON writes doc as indented JSON.
+func WriteJSON(w io.Writer, doc *Document) error {
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// WriteTable prints the summary table: one row per design and CPU count,
+// with the safety columns that make a fast but unsafe design visible.
+func WriteTable(w io.Writer, doc *Document) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "design\tcpus\tpreserve p50\tp99\tretrieve p50\tp99\tblackout\tunload-blocked\tunload-hazards\t")
+	for _, r := range doc.Results {
+		pre, ret := r.Ops["preserve"], r.Ops["retrieve"]
+		haz := fmt.Sprint(r.Hazards["unload_hazards"])
+		if r.Hazards["unload_hazards"] > 0 {
+			haz += " UNSAFE"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", r.Design, r.CPUs,
+			dur(pre.Latency.P50), dur(pre.Latency.P99), dur(ret.Latency.P50), dur(ret.Latency.P99),
+			dur(r.Phases["blackout_ns"]), r.Hazards["unload_blocked"], haz)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, "all times simulated; hazards and blocked unloads are totals over replications")
+	return err
+}
+
+// dur formats nanoseconds with three significant digits ("412µs").
+func dur(ns float64) string {
+	if ns == 0 || math.IsNaN(ns) {
+		return "-"
+	}
+	units := []struct {
+		div  float64
+		name string
+	}{{1e9, "s"}, {1e6, "ms"}, {1e3, "µs"}, {1, "ns"}}
+	for _, u := range units {
+		if ns >= u.div {
+			v := ns / u.div
+			s := fmt.Sprintf("%.3g", v)
+			if strings.Contains(s, "e") {
+				s = fmt.Sprintf("%.0f", v)
+			}
+			return s + u.name
+		}
+	}
+	return fmt.Sprintf("%.3gns", ns)
+}

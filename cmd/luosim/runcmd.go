@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/luosim/luosim/bench"
+	"github.com/luosim/luosim/lockmodels"
+	"github.com/luosim/luosim/workload"
+)
+
+// runFlags are the common flags of product.md §1.
+type runFlags struct {
+	out     string
+	designs string
+	cpus    string
+	count   int
+	seed    int64
+	jobs    int
+	json    bool
+	quiet   bool
+}
+
+func (f *runFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	IntVar(*int, string, int, string)
+	Int64Var(*int64, string, int64, string)
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.StringVar(&f.out, "o", "luosim-out", "write results to `dir` ('' writes no files)")
+	fs.StringVar(&f.designs, "design", "", "comma-separated `designs` to run (default: the scenario's)")
+	fs.StringVar(&f.cpus, "cpus", "", "comma-separated simulated CPU `counts` (default: the scenario's)")
+	fs.IntVar(&f.count, "count", 0, "replications per point (default: the scenario's)")
+	fs.Int64Var(&f.seed, "seed", -1, "root `seed` (default: the scenario's)")
+	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "replications run in parallel")
+	fs.BoolVar(&f.json, "json", false, "print the result document as JSON instead of the table")
+	fs.BoolVar(&f.quiet, "q", false, "no status lines on stderr")
+}
+
+// loadScenario reads the scenario file named by args (the embedded
+// default when none) and applies the flag overrides.
+func loadScenario(args []string, f *runFlags) (*workload.Scenario, string, error) {
+	var sc *workload.Scenario
+	name := "embedded:" + workload.DefaultScenario
+	switch len(args) {
+	case 0:
+		sc = workload.Default()
+	case 1:
+		name = args[0]
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, "", &usageError{err.Error()}
+		}
+		if sc, err = workload.Parse(name, data); err != nil {
+			return nil, "", &usageError{err.Error()}
+		}
+	default:
+		return nil, "", &usageError{fmt.Sprintf("at most one scenario file, got %d arguments", len(args))}
+	}
+	if f == nil {
+		return sc, name, nil
+	}
+	if f.designs != "" {
+		sc.Designs = nil
+		for _, d := range strings.Split(f.designs, ",") {
+			design, ok := lockmodels.LookupDesign(strings.TrimSpace(d))
+			if !ok {
+				return nil, "", &usageError{fmt.Sprintf("-design: unknown design %q (see luosim designs)", d)}
+			}
+			for _, have := range sc.Designs {
+				if have.Name == design.Name {
+					return nil, "", &usageError{fmt.Sprintf("-design: %q given twice", d)}
+				}
+			}
+			sc.Designs = append(sc.Designs, design)
+		}
+	}
+	if f.cpus != "" {
+		sc.CPUs = nil
+		seen := map[int]bool{}
+		for _, c := range strings.Split(f.cpus, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(c))
+			if err != nil || n < 1 || n > workload.MaxCPUs || seen[n] {
+				return nil, "", &usageError{fmt.Sprintf("-cpus: %q is not a new CPU count in 1..%d", c, workload.MaxCPUs)}
+			}
+			seen[n] = true
+			sc.CPUs = append(sc.CPUs, n)
+		}
+	}
+	if f.count != 0 {
+		if f.count < 1 || f.count > workload.MaxReplications {
+			return nil, "", &usageError{fmt.Sprintf("-count %d: want 1..%d", f.count, workload.MaxReplications)}
+		}
+		sc.Replications = f.count
+	}
+	if f.seed >= 0 {
+		sc.Seed = uint64(f.seed)
+	}
+	if f.jobs < 1 {
+		return nil, "", &usageError{fmt.Sprintf("-j %d: need at least 1", f.jobs)}
+	}
+	return sc, name, nil
+}
+
+func runRun(args []string, stdout, stderr io.Writer) error {
+	var f runFlags
+	fs := newFlags("run", stderr)
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return flagErr(err)
+	}
+	sc, name, err := loadScenario(fs.Args(), &f)
+	if err != nil {
+		return err
+	}
+	if !f.quiet {
+		fmt.Fprintf(stderr, "luosim: %s: %d designs x %d cpu counts x %d replications ...\n",
+			sc.Name, len(sc.Designs), len(sc.CPUs), sc.Replications)
+	}
+	version, revision, goVersion := versionInfo()
+	start := time.Now()
+	doc := bench.Run(sc, bench.RunConfig{Version: version, Workers: f.jobs})
+	wall := time.Since(start)
+
+	var buf bytes.Buffer
+	if f.json {
+		err = bench.WriteJSON(&buf, doc)
+	} else {
+		err = bench.WriteTable(&buf, doc)
+	}
+	if err != nil {
+		return err
+	}
+	if f.out != "" {
+		var res bytes.Buffer
+		if err := bench.WriteJSON(&res, doc); err != nil {
+			return err
+		}
+		manifest, err := json.MarshalIndent(map[string]any{
+			"command":      append([]string{"luosim", "run"}, args...),
+			"scenario":     name,
+			"workers":      f.jobs,
+			"wall_seconds": wall.Seconds(),
+			"started":      start.UTC().Format(time.RFC3339),
+			"host":         hostname(),
+			"go":           goVersion,
+			"revision":     revision,
+			"luosim":       version,
+		}, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeFiles(f.out, map[string][]byte{"results.json": res.Bytes(), "manifest.json": append(manifest, '\n')}); err != nil {
+			return err
+		}
+	}
+	if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if !f.quiet {
+		fmt.Fprintf(stderr, "luosim: done in %.1fs\n", wall.Seconds())
+		if f.out != "" {
+			fmt.Fprintf(stderr, "results: %s\n", filepath.Join(f.out, "results.json"))
+		}
+	}
+	return nil
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "unknown"
+	}
+	return h
+}
+
+// writeFiles writes each file into dir atomically: to a temporary file in
+// dir, then renamed, so an interrupted run never leaves a partial file
+// that looks complete.
+func writeFiles(dir string, files map[string][]byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	for _, n := range sortedStrings(names) {
+		tmp, err := os.CreateTemp(dir, "."+n+".tmp*")
+		if err != nil {
+			return err
+		}
+		_, werr := tmp.Write(files[n])
+		cerr := tmp.Close()
+		if werr == nil {
+			werr = cerr
+		}
+		if werr == nil {
+			werr = os.Rename(tmp.Name(), filepath.Join(dir, n))
+		}
+		if werr != nil {
+			os.Remove(tmp.Name())
+			return werr
+		}
+	}
+	return nil
+}
+
+func sortedStrings(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
+
+func runScenario(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("scenario", stderr)
+	fs.Bool("q", false, "accepted for uniformity; scenario prints no status lines")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: luosim scenario [scenario.yaml]\n\n"+
+			"Prints the scenario (the embedded default %q when none is given)\n"+
+			"in canonical form, every default filled in.\n\nLimits of a scenario:\n"+
+			"  cpus            1..%d per point\n  sessions.count  1..%d\n  files/session   1..%d\n"+
+			"  sessions x files  at most %d\n  handlers        at most %d\n  replications    1..%d\n",
+			workload.DefaultScenario, workload.MaxCPUs, workload.MaxSessions, workload.MaxFilesPerSession,
+			workload.MaxFilesTotal, workload.MaxHandlers, workload.MaxReplications)
+	}
+	if err := fs.Parse(args); err != nil {
+		return flagErr(err)
+	}
+	sc, _, err := loadScenario(fs.Args(), nil)
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(sc.CanonicalYAML())
+	return err
+}
