@@ -177,7 +177,7 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 				locks[lc.Name] = a
 			}
 			a.s.Add(lc.Stats)
-			a.elapsed += r.res.Window
+			a.elapsed += r.res.Elapsed
 		}
 		phases.Preserve += r.res.Phases.Preserve
 		phases.Blackout += r.res.Phases.Blackout

@@ -91,7 +91,7 @@ type LUOConfig struct {
 
 // Thread is a userspace thread issuing LUO operations. The driver fills the
 // exported request fields and calls LUO.Start; the kernel reports the
-// op's completion with an event (Notify.H, Notify.Op, ID).
+// op's completion through the done function given to NewLUO.
 type Thread struct {
 	ID      int32
 	Op      Op
@@ -179,11 +179,11 @@ const (
 
 // LUO is the kernel state of one run under one design.
 type LUO struct {
-	eng    *sim.Engine
-	id     sim.HandlerID
-	cfg    LUOConfig
-	prof   *Profile
-	notify Notify
+	eng  *sim.Engine
+	id   sim.HandlerID
+	cfg  LUOConfig
+	prof *Profile
+	done func(*Thread)
 
 	threads []*Thread
 
@@ -210,6 +210,10 @@ type LUO struct {
 
 	idle []int
 	runq ring[int32]
+
+	// progs caches compiled ops: a program depends only on the op, whether
+	// it replaces a file, and the handler of the file it works on.
+	progs [][]step
 }
 
 const (
@@ -218,10 +222,12 @@ const (
 	evRun
 )
 
-// NewLUO returns the kernel of one run with cpus CPUs; completions of
-// ops go to notify.
-func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, notify Notify) *LUO {
-	k := &LUO{eng: eng, cfg: cfg, prof: cfg.Profile, notify: notify}
+// NewLUO returns the kernel of one run with cpus CPUs. done is called
+// when a thread's op completes, from inside the engine's event loop; it
+// must not start an op synchronously on a path that can complete at once
+// (schedule an event instead), or ops of zero cost would recurse.
+func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, done func(*Thread)) *LUO {
+	k := &LUO{eng: eng, cfg: cfg, prof: cfg.Profile, done: done}
 	k.id = eng.Register(k)
 	grant := Notify{H: k.id, Op: evGrant}
 	newMutex := func() *Mutex {
@@ -273,10 +279,37 @@ func (k *LUO) AddThread(t *Thread) {
 func (k *LUO) Start(t *Thread) {
 	t.Issued, t.Wait, t.Callback, t.Failed = k.eng.Now(), 0, 0, false
 	t.pc, t.pending = 0, 0
-	t.steps = k.compile(t, t.steps[:0])
+	if t.Op == OpUnpreserve || t.Op == OpFinish {
+		t.File = len(k.cfg.Files) - 1 // both walk the session's files LIFO
+	}
+	t.steps = k.program(t)
 	if k.takeCPU(t) {
 		k.run(t)
 	}
+}
+
+// program returns the compiled steps of t's op, compiling them on first
+// use. Programs are shared by every thread: execution never modifies them.
+func (k *LUO) program(t *Thread) []step {
+	h := 0
+	if t.Op == OpPreserve || t.Op == OpRetrieve {
+		h = k.cfg.Files[t.File]
+	}
+	i := (int(t.Op)*2+boolIndex(t.Replace))*len(k.cfg.Handlers) + h
+	if k.progs == nil {
+		k.progs = make([][]step, int(NumOps)*2*max(len(k.cfg.Handlers), 1))
+	}
+	if k.progs[i] == nil {
+		k.progs[i] = k.compile(t, nil)
+	}
+	return k.progs[i]
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // takeCPU gives t a CPU if one is idle (or t is pinned); otherwise t waits
@@ -357,19 +390,20 @@ func (k *LUO) Handle(ev sim.Event) {
 
 // run interprets t's steps until it must wait or its op is done.
 func (k *LUO) run(t *Thread) {
-	for t.pc < len(t.steps) {
-		s := &t.steps[t.pc]
+	steps := t.steps
+	for t.pc < len(steps) {
+		s := &steps[t.pc]
+		t.pc++
 		if s.kind < stSync {
-			t.pc++
 			k.cost(t, s)
 			continue
 		}
 		if t.pending > 0 {
+			t.pc-- // run this step again once the delay has passed
 			k.eng.Schedule(t.pending, k.id, evResume, t.ID)
 			t.pending = 0
 			return
 		}
-		t.pc++
 		if k.exec(t, s) {
 			return
 		}
@@ -381,7 +415,7 @@ func (k *LUO) run(t *Thread) {
 	}
 	t.Done = k.eng.Now()
 	k.dropCPU(t)
-	k.eng.Schedule(0, k.notify.H, k.notify.Op, t.ID)
+	k.done(t)
 }
 
 // cost runs a step that only takes time.

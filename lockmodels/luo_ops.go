@@ -19,6 +19,14 @@ func (b *builder) addB(kind stepKind, a, c int32) {
 	b.steps = append(b.steps, step{kind: kind, a: a, b: c})
 }
 
+// walk emits a list walk costed at its length when it runs (nothing on a
+// machine whose walks are free).
+func (b *builder) walk(kind stepKind, a int32) {
+	if b.k.prof.WalkStep > 0 {
+		b.add(kind, a)
+	}
+}
+
 func (b *builder) delay(d sim.Time) {
 	if d > 0 {
 		b.steps = append(b.steps, step{kind: stDelay, d: d})
@@ -80,12 +88,12 @@ func (b *builder) flbWalk(h int, dir int32) {
 // luo_file_unpreserve_files for one file, LIFO (luo-model.md §2.4).
 func (b *builder) release(h int) {
 	p := b.k.prof
-	b.callback(h, CBUnpreserve)                        // fh->ops->unpreserve
-	b.flbWalk(h, 1)                                    // luo_flb_file_unpreserve
-	b.add(stXA, 0)                                     // xa_erase(&luo_preserved_files)
-	b.add(stModPut, int32(b.k.cfg.Handlers[h].Module)) // module_put(fh->ops->owner)
-	b.delay(p.RMW)                                     // fput: file_ref_put on the file's own line
-	b.delay(p.Alloc)                                   // kfree(luo_file)
+	b.callback(h, CBUnpreserve)                 // fh->ops->unpreserve
+	b.flbWalk(h, 1)                             // luo_flb_file_unpreserve
+	b.add(stXA, 0)                              // xa_erase(&luo_preserved_files)
+	b.modRef(b.k.cfg.Handlers[h].Module, false) // module_put(fh->ops->owner)
+	b.delay(p.RMW)                              // fput: file_ref_put on the file's own line
+	b.delay(p.Alloc)                            // kfree(luo_file)
 	b.addB(stCommit, 0, commitRelease)
 }
 
@@ -110,6 +118,19 @@ func (b *builder) perFile(body func(h int)) {
 	b.steps[head].b = int32(len(b.steps))
 }
 
+// modRef emits try_module_get/module_put on module mod, or nothing when
+// the design takes no per-file reference or the handler is built in.
+func (b *builder) modRef(mod int, get bool) {
+	if mod < 0 || (b.k.cfg.Design.Refcount != RefPerFile && b.k.cfg.Design.Refcount != RefPercpu) {
+		return
+	}
+	if get {
+		b.add(stModGet, int32(mod))
+	} else {
+		b.add(stModPut, int32(mod))
+	}
+}
+
 // compile returns the steps of t's op, appended to steps.
 func (k *LUO) compile(t *Thread, steps []step) []step {
 	b := builder{k: k, steps: steps}
@@ -126,7 +147,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		b.delay(p.Alloc) // kzalloc(session), mutex_init
 		b.add(stWLock, rwsemOutgoing)
 		capAt := b.add(stCapSession, 0) // luo_session_insert: LUO_SESSION_MAX
-		b.add(stWalkSessions, 0)        // strncmp walk for duplicate names: O(S_out)
+		b.walk(stWalkSessions, 0)       // strncmp walk for duplicate names: O(S_out)
 		b.addB(stCommit, 0, commitCreate)
 		b.steps[capAt].a = int32(b.add(stWUnlock, rwsemOutgoing))
 		if global {
@@ -145,13 +166,15 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		fh := &k.cfg.Handlers[h]
 		b.delay(p.Syscall)
 		b.add(stLock, mutexSession) // guard(mutex)(&session->mutex): held to the end
-		b.add(stWalkFiles, 0)       // luo_token_is_used: O(F_s)
+		b.walk(stWalkFiles, 0)      // luo_token_is_used: O(F_s)
 		capAt := -1
 		if !t.Replace {
 			capAt = b.add(stCapFiles, 0) // count == LUO_FILE_MAX → -ENOSPC
 		}
-		b.delay(p.RMW)                      // fget: file_ref_get on the file's own line
-		b.add(stFirstFile, 0)               // luo_alloc_files_mem: kho_alloc_preserve on the first file
+		b.delay(p.RMW) // fget: file_ref_get on the file's own line
+		if p.KHOAlloc > 0 {
+			b.add(stFirstFile, 0) // luo_alloc_files_mem: kho_alloc_preserve on the first file
+		}
 		b.regRead(h, false, true)           // down_read(&luo_register_rwlock)
 		b.delay(sim.Time(h+1) * p.Lookup)   // can_preserve() on each handler until a match: O(H)
 		b.add(stModGet, int32(fh.Module))   // try_module_get(fh->ops->owner)
@@ -177,7 +200,6 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		// luo_file_unpreserve_files, LIFO (§2.4).
 		b.delay(p.Syscall)
 		b.add(stLock, mutexSession)
-		t.File = F - 1
 		b.perFile(b.release)
 		b.delay(p.Alloc) // free the KHO file-set buffer
 		b.add(stUnlock, mutexSession)
@@ -192,7 +214,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 			b.add(stLock, mutexSession)
 		}
 		b.add(stRLock, rwsemIncoming)
-		b.add(stWalkSessions, 1) // name walk: O(S_in)
+		b.walk(stWalkSessions, 1) // name walk: O(S_in)
 		b.add(stRUnlock, rwsemIncoming)
 		if !global {
 			b.add(stLock, mutexSession)
@@ -206,7 +228,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		h := k.cfg.Files[t.File]
 		b.delay(p.Syscall)
 		b.add(stLock, mutexSession)
-		b.add(stWalkFiles, 0)     // token walk: O(F_s), so O(F²) per session
+		b.walk(stWalkFiles, 0)    // token walk: O(F_s), so O(F²) per session
 		b.delay(p.RMW)            // mutex(luo_file): private, uncontended
 		b.callback(h, CBRetrieve) // fh->ops->retrieve
 		b.delay(p.RMW)            // get_file
@@ -222,15 +244,14 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		b.delay(p.Syscall)
 		b.add(stLock, mutexSession)
 		b.delay(sim.Time(F) * 2 * p.RMW) // pass 1: mutex(luo_file) + can_finish per file
-		t.File = F - 1
-		b.perFile(func(h int) { // pass 2, LIFO
-			b.delay(p.RMW)          // mutex(luo_file)
-			b.callback(h, CBFinish) // fh->ops->finish
-			b.flbWalk(h, 2)         // luo_flb_file_finish
-			b.add(stXA, 0)          // xa_erase
-			b.delay(p.RMW)          // fput
-			b.add(stModPut, int32(k.cfg.Handlers[h].Module))
-			b.delay(p.Alloc) // kfree
+		b.perFile(func(h int) {          // pass 2, LIFO
+			b.delay(p.RMW)                            // mutex(luo_file)
+			b.callback(h, CBFinish)                   // fh->ops->finish
+			b.flbWalk(h, 2)                           // luo_flb_file_finish
+			b.add(stXA, 0)                            // xa_erase
+			b.delay(p.RMW)                            // fput
+			b.modRef(k.cfg.Handlers[h].Module, false) // module_put
+			b.delay(p.Alloc)                          // kfree
 			b.addB(stCommit, 0, commitFinishFile)
 		})
 		b.delay(p.Alloc) // free the KHO buffer

@@ -172,7 +172,7 @@ func (d Dist) CV() float64 { return d.cv }
 
 // Sample draws one duration from d using r, rounded to the nearest
 // nanosecond.
-func (d Dist) Sample(r *rand.Rand) Time {
+func (d *Dist) Sample(r *rand.Rand) Time {
 	var x float64
 	switch d.kind {
 	case 0, DistConst:
@@ -205,7 +205,7 @@ func (d Dist) Sample(r *rand.Rand) Time {
 	case DistEmpirical:
 		return d.values[r.IntN(len(d.values))]
 	}
-	return Time(math.Round(x))
+	return Time(x + 0.5) // x ≥ 0: round half up without math.Round
 }
 
 // String returns d in scenario syntax, e.g. "{dist: exp, mean: 1µs}".

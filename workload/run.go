@@ -32,6 +32,7 @@ type Result struct {
 	// warmup for steady runs; for lifecycle runs the whole run (each
 	// phase's own span is in Phases).
 	Window  sim.Time
+	Elapsed sim.Time // simulated time of the whole run (lock utilisation's denominator)
 	Phases  Phases
 	Blocked int // rmmod attempts refused (unload_blocked)
 	Hazards int // rmmod attempts that succeeded while LUO needed the module (unload_hazards)
@@ -57,6 +58,7 @@ func Run(sc *Scenario, pt Point, rep int, rec Recorder) Result {
 	}
 	d.res.Locks = d.k.LockClasses()
 	d.res.Events = d.eng.Executed()
+	d.res.Elapsed = d.eng.Now()
 	return d.res
 }
 
@@ -96,7 +98,7 @@ type driver struct {
 }
 
 const (
-	evDone    int32 = iota // a thread's op completed
+	evNext    int32 = iota // a lifecycle client issues its next op
 	evThink                // a closed-loop thread ends its think time
 	evArrive               // an open arrival
 	evBoot                 // the new kernel is up: deserialize
@@ -115,7 +117,7 @@ func newDriver(sc *Scenario, pt Point, rep int, rec Recorder) *driver {
 	d.cfg = LUOConfig(sc, pt.Design)
 	d.cfg.RebootRNG = d.stream("reboot")
 	d.cfg.FLBRNG = d.stream("flb")
-	d.k = lockmodels.NewLUO(d.eng, d.cfg, pt.CPUs, lockmodels.Notify{H: d.id, Op: evDone})
+	d.k = lockmodels.NewLUO(d.eng, d.cfg, pt.CPUs, d.opDone)
 	for _, m := range sc.Faults.RmmodModules {
 		for i, name := range d.cfg.Modules {
 			if name == m {
@@ -194,16 +196,21 @@ func (d *driver) rmmodGap() sim.Time {
 	return sim.Time(d.rmmod.ExpFloat64()*1e9/d.sc.Faults.RmmodRate + 0.5)
 }
 
-// Handle receives op completions and the driver's own events.
+// opDone is told of every completed op. A lifecycle client's next op is
+// started from an event, never synchronously (see NewLUO).
+func (d *driver) opDone(t *lockmodels.Thread) {
+	if d.sc.Workload.Kind == Steady {
+		d.steadyDone(t)
+		return
+	}
+	d.eng.Schedule(0, d.id, evNext, t.ID)
+}
+
+// Handle runs the driver's events.
 func (d *driver) Handle(ev sim.Event) {
 	switch ev.Op {
-	case evDone:
-		t := d.threads[ev.Arg]
-		if d.sc.Workload.Kind == Steady {
-			d.steadyDone(t)
-		} else {
-			d.lifecycleDone(t)
-		}
+	case evNext:
+		d.lifecycleDone(d.threads[ev.Arg])
 	case evThink:
 		d.startSteady(d.threads[ev.Arg])
 	case evArrive:

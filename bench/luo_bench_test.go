@@ -1,0 +1,71 @@
+package bench
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/luosim/luosim/lockmodels"
+	"github.com/luosim/luosim/sim"
+	"github.com/luosim/luosim/workload"
+)
+
+// BenchmarkDefaultRun is `luosim run` on the embedded default scenario
+// (vm-fleet: 5 designs × 7 CPU counts × 3 replications), all host CPUs.
+func BenchmarkDefaultRun(b *testing.B) {
+	sc := workload.Default()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Run(sc, RunConfig{Workers: runtime.NumCPU()})
+	}
+}
+
+// BenchmarkLifecycle2000x500 is one replication of a lifecycle at the
+// kernel selftest's scale, 2 000 sessions × 500 files (1 000 000 files),
+// on one design and 64 CPUs.
+func BenchmarkLifecycle2000x500(b *testing.B) {
+	sc := workload.Default()
+	sc.Sessions.Count = 2000
+	sc.Sessions.Files = []workload.FileGroup{{Handler: "memfd", Count: 300}, {Handler: "iommufd", Count: 100}, {Handler: "vfio-pci", Count: 100}}
+	design, _ := lockmodels.LookupDesign("v3-merged")
+	b.ReportAllocs()
+	var events uint64
+	for i := 0; i < b.N; i++ {
+		res := workload.Run(sc, workload.Point{Design: design, CPUs: 64}, 0, &opRecorder{})
+		events += res.Events
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkSteadyIdeal: a steady closed workload on the ideal machine, 16
+// CPUs on 16 sessions with per-session locking; one op is one simulated
+// preserve, so ops/s is simulated operations per wall second on one core.
+func BenchmarkSteadyIdeal(b *testing.B) {
+	sc, err := workload.Parse("bench.yaml", []byte(`
+name: steady-ideal
+machine: ideal
+cpus: 16
+designs: [session+norefcount]
+handlers: [{name: h, preserve: {dist: exp, mean: 1us}}]
+sessions: {count: 16, files: [{handler: h, count: 4}]}
+workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 10us}}, mix: {preserve: 1}, duration: 100ms, warmup: 1ms}
+`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	pt := workload.Point{Design: sc.Designs[0], CPUs: 16}
+	b.ReportAllocs()
+	var ops uint64
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		var rec countRecorder
+		workload.Run(sc, pt, i, &rec)
+		ops += rec.n
+	}
+	b.ReportMetric(float64(ops)/time.Since(start).Seconds(), "sim-ops/s")
+	b.ReportMetric(float64(ops)/float64(b.N), "ops/run")
+}
+
+type countRecorder struct{ n uint64 }
+
+func (c *countRecorder) Record(lockmodels.Op, sim.Time, sim.Time, sim.Time, bool) { c.n++ }
