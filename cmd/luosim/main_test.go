@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -46,5 +49,87 @@ func TestRunCommands(t *testing.T) {
 				t.Errorf("usage error wrote to stdout: %q", out.String())
 			}
 		})
+	}
+}
+
+func TestRunCommand(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("name: x\ndesigns: [v9]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+
+	// A bad scenario: positioned error, exit 2, nothing written.
+	var so, se bytes.Buffer
+	err := run([]string{"run", "-q", "-o", out, bad}, &so, &se)
+	if err == nil || exitCode(err) != 2 || !strings.Contains(se.String(), bad+`:2: unknown design "v9"`) {
+		t.Fatalf("bad scenario: err %v, stderr %q", err, se.String())
+	}
+	if _, statErr := os.Stat(out); !os.IsNotExist(statErr) {
+		t.Errorf("a failed run created %s", out)
+	}
+
+	// -o '' writes nothing; -json prints the document.
+	so.Reset()
+	se.Reset()
+	args := []string{"run", "-q", "-json", "-o", "", "-cpus", "4", "-design", "v2-no-refcount,v3-merged", "-count", "2"}
+	if err := run(args, &so, &se); err != nil {
+		t.Fatalf("run: %v (%s)", err, se.String())
+	}
+	var doc struct {
+		Evidence string `json:"evidence"`
+		SHA      string `json:"scenario_sha256"`
+		Results  []struct {
+			Design  string         `json:"design"`
+			CPUs    int            `json:"cpus"`
+			Hazards map[string]int `json:"hazards"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(so.Bytes(), &doc); err != nil {
+		t.Fatalf("-json output: %v", err)
+	}
+	if doc.Evidence != "simulated" || len(doc.SHA) != 64 || len(doc.Results) != 2 || doc.Results[0].Design != "v2-no-refcount" || doc.Results[1].CPUs != 4 {
+		t.Errorf("document %+v", doc)
+	}
+	if se.Len() != 0 {
+		t.Errorf("-q printed to stderr: %q", se.String())
+	}
+
+	// Results files: the same bytes whatever -j.
+	var files [2][]byte
+	for i, j := range []string{"1", "2"} {
+		o := filepath.Join(dir, "j"+j)
+		if err := run([]string{"run", "-q", "-j", j, "-o", o, "-cpus", "1,8"}, &so, &se); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(o, "results.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = b
+		if _, err := os.Stat(filepath.Join(o, "manifest.json")); err != nil {
+			t.Error(err)
+		}
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Error("results.json differs between -j 1 and -j 2")
+	}
+
+	// Flag errors.
+	for _, bad := range [][]string{{"run", "-design", "v9"}, {"run", "-cpus", "0"}, {"run", "-count", "-1"}, {"run", "a.yaml", "b.yaml"}, {"run", "/nonexistent.yaml"}} {
+		if err := run(bad, &so, &se); err == nil || exitCode(err) != 2 {
+			t.Errorf("%v: err %v, want exit 2", bad, err)
+		}
+	}
+}
+
+func TestScenarioCommand(t *testing.T) {
+	var so, se bytes.Buffer
+	if err := run([]string{"scenario"}, &so, &se); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(so.String(), "name: vm-fleet") || !strings.Contains(so.String(), "designs:") {
+		t.Errorf("scenario printed %q", so.String())
 	}
 }
