@@ -37,23 +37,25 @@ func BenchmarkLifecycle2000x500(b *testing.B) {
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }
 
-// BenchmarkSteadyIdeal: a steady closed workload on the ideal machine, 16
-// CPUs on 16 sessions with per-session locking; one op is one simulated
-// preserve, so ops/s is simulated operations per wall second on one core.
+// BenchmarkSteadyIdeal: a steady closed workload on the ideal machine, the
+// queue of engine.md's mutex anchor (8 CPUs, think Exp(10 µs), one lock,
+// hold Exp(1 µs)) as a LUO scenario: global-mutex, one session. One op is
+// one simulated preserve, so sim-ops/s is simulated operations per wall
+// second on one core (a SimPy model of the same queue does about 0.15 M).
 func BenchmarkSteadyIdeal(b *testing.B) {
 	sc, err := workload.Parse("bench.yaml", []byte(`
 name: steady-ideal
 machine: ideal
-cpus: 16
-designs: [session+norefcount]
+cpus: 8
+designs: [global-mutex]
 handlers: [{name: h, preserve: {dist: exp, mean: 1us}}]
-sessions: {count: 16, files: [{handler: h, count: 4}]}
+sessions: {count: 1, files: [{handler: h, count: 4}]}
 workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 10us}}, mix: {preserve: 1}, duration: 100ms, warmup: 1ms}
 `))
 	if err != nil {
 		b.Fatal(err)
 	}
-	pt := workload.Point{Design: sc.Designs[0], CPUs: 16}
+	pt := workload.Point{Design: sc.Designs[0], CPUs: 8}
 	b.ReportAllocs()
 	var ops uint64
 	start := time.Now()

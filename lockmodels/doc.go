@@ -27,4 +27,17 @@
 //
 // Every primitive keeps [Stats]: acquisitions, contended acquisitions, wait
 // and hold totals, cache-line transfers and hand-offs by kind.
+//
+// # The LUO model and its designs
+//
+// [LUO] is the Live Update Orchestrator's kernel side (luo.go, luo_ops.go):
+// each operation (create, preserve, unpreserve, reboot, deserialize,
+// retrieve-session, retrieve, finish, and rmmod probes) is compiled into
+// steps that follow the kernel function by function, under the locking a
+// [Design] chooses on three axes: session locking, module refcounting and
+// the registry lock. The named designs (presets.go) are registered with
+// [RegisterDesign]; adding a design is one new file in this package that
+// calls RegisterDesign from an init function. A new value on an axis is a
+// new constant in design.go plus its case in luo_ops.go. Machine profiles
+// (profiles.go) give every cost, each with its source.
 package lockmodels

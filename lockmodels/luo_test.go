@@ -10,8 +10,8 @@ import (
 
 // Tests of the LUO kernel model (luo.go, luo_ops.go) against luo-model.md
 // §2 and product.md §2. A tiny driver (luoRig) plays userspace: each
-// thread runs a script of ops, the next one starting when the kernel
-// reports the last one done.
+// thread runs a script of ops, the next one starting (from an engine
+// event) when the kernel reports the last one done.
 
 // luoCall is one op a thread issues.
 type luoCall struct {
@@ -21,15 +21,19 @@ type luoCall struct {
 	replace bool
 }
 
-func opCreate(s int) luoCall           { return luoCall{op: OpCreate, session: s} }
-func opPreserve(s, f int) luoCall      { return luoCall{op: OpPreserve, session: s, file: f} }
-func opReplace(s, f int) luoCall       { return luoCall{op: OpPreserve, session: s, file: f, replace: true} }
-func opUnpreserve(s int) luoCall       { return luoCall{op: OpUnpreserve, session: s} }
-func opRetrieveSession(s int) luoCall  { return luoCall{op: OpRetrieveSession, session: s} }
-func opRetrieve(s, f int) luoCall      { return luoCall{op: OpRetrieve, session: s, file: f} }
-func opFinish(s int) luoCall           { return luoCall{op: OpFinish, session: s} }
-func opPreserveAll(s, n int) []luoCall { return opSeq(n, func(f int) luoCall { return opPreserve(s, f) }) }
-func opRetrieveAll(s, n int) []luoCall { return opSeq(n, func(f int) luoCall { return opRetrieve(s, f) }) }
+func opCreate(s int) luoCall          { return luoCall{op: OpCreate, session: s} }
+func opPreserve(s, f int) luoCall     { return luoCall{op: OpPreserve, session: s, file: f} }
+func opReplace(s, f int) luoCall      { return luoCall{op: OpPreserve, session: s, file: f, replace: true} }
+func opUnpreserve(s int) luoCall      { return luoCall{op: OpUnpreserve, session: s} }
+func opRetrieveSession(s int) luoCall { return luoCall{op: OpRetrieveSession, session: s} }
+func opRetrieve(s, f int) luoCall     { return luoCall{op: OpRetrieve, session: s, file: f} }
+func opFinish(s int) luoCall          { return luoCall{op: OpFinish, session: s} }
+func opPreserveAll(s, n int) []luoCall {
+	return opSeq(n, func(f int) luoCall { return opPreserve(s, f) })
+}
+func opRetrieveAll(s, n int) []luoCall {
+	return opSeq(n, func(f int) luoCall { return opRetrieve(s, f) })
+}
 
 func opSeq(n int, f func(int) luoCall) []luoCall {
 	var out []luoCall
@@ -62,7 +66,7 @@ type luoRig struct {
 	log     []luoDone
 }
 
-const luoRigDone int32 = 42
+const luoRigNext int32 = 42
 
 // newLUORig builds a kernel with cpus CPUs and nthreads unpinned threads.
 func newLUORig(t *testing.T, cfg LUOConfig, cpus, nthreads int) *luoRig {
@@ -75,7 +79,7 @@ func newLUORig(t *testing.T, cfg LUOConfig, cpus, nthreads int) *luoRig {
 	}
 	r := &luoRig{t: t, eng: sim.New(), cfg: cfg}
 	r.id = r.eng.Register(r)
-	r.k = NewLUO(r.eng, cfg, cpus, Notify{H: r.id, Op: luoRigDone})
+	r.k = NewLUO(r.eng, cfg, cpus, r.opDone)
 	for i := 0; i < nthreads; i++ {
 		th := &Thread{ID: int32(i), Pinned: -1, RNG: sim.NewRNG(7, "luo-test", "thread", strconv.Itoa(i))}
 		r.k.AddThread(th)
@@ -87,22 +91,28 @@ func newLUORig(t *testing.T, cfg LUOConfig, cpus, nthreads int) *luoRig {
 	return r
 }
 
-// Handle receives a completion: record it and start the thread's next op.
-func (r *luoRig) Handle(ev sim.Event) {
-	if ev.Op != luoRigDone {
-		r.t.Fatalf("driver got event op %d, want %d", ev.Op, luoRigDone)
+// opDone is the kernel's completion callback: record the op and, as
+// NewLUO asks, start the thread's next op from an event rather than
+// synchronously.
+func (r *luoRig) opDone(th *Thread) {
+	if th.ID < 0 || int(th.ID) >= len(r.threads) || r.threads[th.ID] != th || !r.busy[th.ID] {
+		r.t.Fatalf("completion for thread %d, which has no op running", th.ID)
 	}
-	if ev.Arg < 0 || int(ev.Arg) >= len(r.threads) || !r.busy[ev.Arg] {
-		r.t.Fatalf("completion for thread %d, which has no op running", ev.Arg)
-	}
-	th := r.threads[ev.Arg]
 	if th.Done != r.eng.Now() {
-		r.t.Errorf("thread %d: Done = %d, notified at %d", th.ID, th.Done, r.eng.Now())
+		r.t.Errorf("thread %d: Done = %d, reported at %d", th.ID, th.Done, r.eng.Now())
 	}
-	r.busy[ev.Arg] = false
+	r.busy[th.ID] = false
 	r.log = append(r.log, luoDone{tid: th.ID, call: r.cur[th.ID], issued: th.Issued, done: th.Done,
 		wait: th.Wait, callback: th.Callback, failed: th.Failed})
-	r.startNext(th)
+	r.eng.Schedule(0, r.id, luoRigNext, th.ID)
+}
+
+// Handle starts a thread's next op after its last one completed.
+func (r *luoRig) Handle(ev sim.Event) {
+	if ev.Op != luoRigNext {
+		r.t.Fatalf("driver got event op %d, want %d", ev.Op, luoRigNext)
+	}
+	r.startNext(r.threads[ev.Arg])
 }
 
 func (r *luoRig) startNext(th *Thread) {
@@ -246,6 +256,18 @@ func mustProfile(t *testing.T, name string) *Profile {
 	return p
 }
 
+func rmmodName(r RmmodResult) string {
+	switch r {
+	case RmmodClean:
+		return "clean"
+	case RmmodBlocked:
+		return "blocked"
+	case RmmodHazard:
+		return "hazard"
+	}
+	return "RmmodResult(" + strconv.Itoa(int(r)) + ")"
+}
+
 // countsRefs reports whether LUO takes module references per file.
 func countsRefs(d Design) bool { return d.Refcount == RefPerFile || d.Refcount == RefPercpu }
 
@@ -302,8 +324,6 @@ func TestLUORealCostsGrowWithSession(t *testing.T) {
 			const F = 10
 			r := newLUORig(t, luoFixture(mustDesign(t, name), prof, 2, slices.Repeat([]int{memfdH}, F)...), 8, 1)
 			r.threads[0].Pinned = 3
-			got := r.run()
-			_ = got
 			r.do(0, opPreserveAll(0, F)...)
 			ps := r.run()
 			if len(ps) != F {
@@ -445,7 +465,7 @@ func TestLUORmmodOutcomes(t *testing.T) {
 				probeAt := func(stage int) {
 					t.Helper()
 					if got := r.k.Rmmod(p.mod); got != p.want[stage] {
-						t.Errorf("%s: Rmmod(%s) = %d, want %d", stages[stage], cfg.Modules[p.mod], got, p.want[stage])
+						t.Errorf("%s: Rmmod(%s) = %s, want %s", stages[stage], cfg.Modules[p.mod], rmmodName(got), rmmodName(p.want[stage]))
 					}
 				}
 				probeAt(0)
@@ -635,7 +655,7 @@ func TestLUOUnpreserve(t *testing.T) {
 			if d.Refcount != RefPinned {
 				for m := range r.cfg.Modules {
 					if res := r.k.Rmmod(m); res != RmmodClean {
-						t.Errorf("Rmmod(%s) after unpreserve = %d, want clean", r.cfg.Modules[m], res)
+						t.Errorf("Rmmod(%s) after unpreserve = %s, want clean", r.cfg.Modules[m], rmmodName(res))
 					}
 				}
 			}
@@ -719,14 +739,14 @@ func TestLUOLockClasses(t *testing.T) {
 			}
 			has := func(n string) bool { return slices.Contains(names, n) }
 			want := map[string]bool{
-				"session->mutex":        d.Session == PerSession,
-				"luo_global_mutex":      d.Session == GlobalSession,
-				"luo_file_handler_lock": d.Registry == RegSplitRWSem,
-				"luo_register_rwlock":   d.Registry == RegGlobalRWSem,
-				"flb_lock":              d.Registry == RegSplitRWSem, // per-handler FLB rwsem
-				"flb->mutex":            true,
-				"xa_lock":               true,
-				"outgoing.rwsem":        true,
+				"session->mutex":         d.Session == PerSession,
+				"luo_global_mutex":       d.Session == GlobalSession,
+				"luo_file_handler_lock":  d.Registry == RegSplitRWSem,
+				"luo_register_rwlock":    d.Registry == RegGlobalRWSem,
+				"flb_lock":               d.Registry == RegSplitRWSem, // per-handler FLB rwsem
+				"flb->mutex":             true,
+				"xa_lock":                true,
+				"outgoing.rwsem":         true,
 				"module_refcnt:vfio_pci": d.Refcount == RefPerFile,
 				"module_refcnt:iommufd":  d.Refcount == RefPerFile,
 			}
@@ -810,6 +830,7 @@ func TestLUOFLBModuleRefsBalance(t *testing.T) {
 			}
 			r.k.Reboot()
 			r.k.Deserialize()
+			restore := r.k.Rmmod(modIommufd)
 			r.do(0, opRetrieveSession(0))
 			r.do(0, opRetrieveAll(0, 2)...)
 			r.do(0, opFinish(0))
@@ -818,7 +839,8 @@ func TestLUOFLBModuleRefsBalance(t *testing.T) {
 				t.Skipf("BUG: after a full lifecycle ModuleRefs(iommufd) = %d, want 0: flbStep's last-file finish "+
 					"does module_put(flb owner) (modRef get=false) but neither Reboot (which zeroes modRefs) nor "+
 					"Deserialize takes the matching reference for the incoming FLB, so per-file designs drive the "+
-					"FLB module's count negative (and the FLB module has no LUO reference during restore)", refs)
+					"FLB module's count negative; during restore Rmmod(iommufd) is %s under per-file, where it was "+
+					"blocked while preserved", refs, rmmodName(restore))
 			}
 		})
 	}
@@ -853,10 +875,10 @@ func TestLUOPrefillMatchesPreserve(t *testing.T) {
 				a, b := pre.k.ModuleRefs(m), fill.k.ModuleRefs(m)
 				ra, rb := pre.k.Rmmod(m), fill.k.Rmmod(m)
 				if a != b || ra != rb {
-					t.Skipf("BUG: Prefill is not the state preserves reach: module %s has %d references and Rmmod = %d "+
-						"after preserving every file, but %d and %d after Prefill; Prefill adds the handlers' per-file "+
+					t.Skipf("BUG: Prefill is not the state preserves reach: module %s has %d references and Rmmod = %s "+
+						"after preserving every file, but %d and %s after Prefill; Prefill adds the handlers' per-file "+
 						"references but not the FLB owner's (taken by the FLB's first preserve), so steady runs count "+
-						"rmmod of an FLB module as a hazard instead of blocked", name, a, ra, b, rb)
+						"rmmod of an FLB module as a hazard instead of blocked", name, a, rmmodName(ra), b, rmmodName(rb))
 				}
 			}
 		})
