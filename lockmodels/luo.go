@@ -125,7 +125,7 @@ type stepKind uint8
 const (
 	stDelay        stepKind = iota // pending += d
 	stCallback                     // handler callback a (cb b); pending += sample + extra
-	stWalkFiles                    // pending += files in session × WalkStep
+	stPerFile                      // pending += files in the session × d (list walks, finish's first pass)
 	stWalkSessions                 // pending += sessions (a: 0 outgoing, 1 incoming) × WalkStep
 	stFirstFile                    // pending += KHOAlloc if the session has no file yet
 	stNextFile                     // per-file loop head: jump to the body for t.File's handler (table at a), or to b when done
@@ -189,7 +189,9 @@ type LUO struct {
 
 	global  *Mutex
 	session []*Mutex
-	files   []int // files currently in each session (outgoing, then incoming)
+	files   []int  // files currently in each session (outgoing, then incoming)
+	live    []bool // session exists (outgoing, then incoming)
+	gotFile []bool // per session × slot: the incoming file was retrieved
 	rw      []*RWSem
 	xa      CacheLine
 	modLine []CacheLine
@@ -241,6 +243,8 @@ func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, done func(*Thread)) *LUO {
 		k.session[i] = newMutex()
 	}
 	k.files = make([]int, cfg.Sessions)
+	k.live = make([]bool, cfg.Sessions)
+	k.gotFile = make([]bool, cfg.Sessions*len(cfg.Files))
 	nrw := rwsemFLB + len(cfg.Handlers)
 	for i := 0; i < nrw; i++ {
 		k.rw = append(k.rw, NewRWSem(eng, k.prof, grant))
@@ -280,7 +284,7 @@ func (k *LUO) Start(t *Thread) {
 	t.Issued, t.Wait, t.Callback, t.Failed = k.eng.Now(), 0, 0, false
 	t.pc, t.pending = 0, 0
 	if t.Op == OpUnpreserve || t.Op == OpFinish {
-		t.File = len(k.cfg.Files) - 1 // both walk the session's files LIFO
+		t.File = k.files[t.Session] - 1 // both walk the files the session holds, LIFO
 	}
 	t.steps = k.program(t)
 	if k.takeCPU(t) {
@@ -437,8 +441,8 @@ func (k *LUO) cost(t *Thread, s *step) {
 			t.held.SetOwnerRunning(false)
 			t.cbSleeps = true
 		}
-	case stWalkFiles:
-		t.pending += sim.Time(k.files[t.Session]) * k.prof.WalkStep
+	case stPerFile:
+		t.pending += sim.Time(k.files[t.Session]) * s.d
 	case stWalkSessions:
 		n := k.outSessions
 		if s.a == 1 {
@@ -552,11 +556,11 @@ func (k *LUO) charge(t *Thread, c sim.Time) {
 	}
 }
 
-// modRef is try_module_get / module_put under the design's refcount
-// policy (luo-model.md §2.11): a cmpxchg loop on the module's one shared
-// line (per-file), a CPU-local increment (percpu), or nothing (none: the
-// file's f_op->owner pins; pinned: held since registration). Built-in
-// modules (-1) cost nothing.
+// modRef is try_module_get / module_put of a file handler's module under
+// the design's refcount policy (luo-model.md §2.11): a cmpxchg loop on the
+// module's one shared line (per-file), a CPU-local increment (percpu), or
+// nothing (none: the file's f_op->owner pins; pinned: held since
+// registration). Built-in modules (-1) cost nothing.
 func (k *LUO) modRef(t *Thread, mod int, get bool) {
 	if mod < 0 {
 		return
@@ -569,12 +573,21 @@ func (k *LUO) modRef(t *Thread, mod int, get bool) {
 	default:
 		return
 	}
+	k.countRef(mod, get)
+}
+
+func (k *LUO) countRef(mod int, get bool) {
 	if get {
 		k.modRefs[mod]++
 	} else {
 		k.modRefs[mod]--
 	}
 }
+
+// flbRefs is the FLB owner's reference, taken while the FLB is in use
+// (first file to last) in every design since v1; v0 pinned it at
+// registration.
+func (k *LUO) flbRefs() bool { return k.cfg.Design.Refcount != RefPinned }
 
 // flbStep counts a file in or out of FLB f under its mutex; the first file
 // runs the FLB's preserve, the last its unpreserve or finish, with the FLB
@@ -605,8 +618,9 @@ func (k *LUO) flbStep(t *Thread, f, dir int) {
 	d := flb.Cost[cb].Sample(k.cfg.FLBRNG)
 	t.pending += d
 	t.Callback += d
-	if flb.Module >= 0 && k.cfg.Design.Refcount != RefPinned {
-		k.modRef(t, flb.Module, cb == CBPreserve)
+	if flb.Module >= 0 && k.flbRefs() {
+		k.charge(t, k.modLine[flb.Module].CASLoop(k.eng.Now(), t.cpu))
+		k.countRef(flb.Module, cb == CBPreserve)
 	}
 }
 
@@ -619,6 +633,7 @@ func (k *LUO) commit(t *Thread, what int32) {
 	switch what {
 	case commitCreate:
 		k.outSessions++
+		k.live[t.Session] = true
 	case commitPreserve:
 		if !t.Replace {
 			k.files[t.Session]++
@@ -633,14 +648,22 @@ func (k *LUO) commit(t *Thread, what int32) {
 		}
 	case commitClose:
 		k.outSessions--
+		k.live[t.Session] = false
 	case commitRetrieve:
-		k.inRetrieved[h]++
+		if i := t.Session*len(k.cfg.Files) + t.File; !k.gotFile[i] {
+			k.gotFile[i] = true
+			k.inRetrieved[h]++
+		}
 	case commitFinishFile:
 		k.inPending[h]--
-		k.inRetrieved[h]--
+		if i := t.Session*len(k.cfg.Files) + t.File; k.gotFile[i] {
+			k.gotFile[i] = false
+			k.inRetrieved[h]--
+		}
 		k.files[t.Session]--
 		t.File--
 	case commitCloseIncoming:
 		k.inSessions--
+		k.live[t.Session] = false
 	}
 }

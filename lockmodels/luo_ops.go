@@ -19,11 +19,19 @@ func (b *builder) addB(kind stepKind, a, c int32) {
 	b.steps = append(b.steps, step{kind: kind, a: a, b: c})
 }
 
-// walk emits a list walk costed at its length when it runs (nothing on a
-// machine whose walks are free).
-func (b *builder) walk(kind stepKind, a int32) {
+// walk emits a list walk of the sessions (a: 0 outgoing, 1 incoming),
+// costed at its length when it runs (nothing on a machine whose walks are
+// free).
+func (b *builder) walk(a int32) {
 	if b.k.prof.WalkStep > 0 {
-		b.add(kind, a)
+		b.add(stWalkSessions, a)
+	}
+}
+
+// perFileCost emits d per file the session holds, counted when it runs.
+func (b *builder) perFileCost(d sim.Time) {
+	if d > 0 {
+		b.steps = append(b.steps, step{kind: stPerFile, d: d})
 	}
 }
 
@@ -136,7 +144,6 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 	b := builder{k: k, steps: steps}
 	p := k.prof
 	global := k.cfg.Design.Session == GlobalSession
-	F := len(k.cfg.Files)
 	switch t.Op {
 	case OpCreate:
 		// luo_ioctl_create_session → luo_session_create (§2.1).
@@ -147,7 +154,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		b.delay(p.Alloc) // kzalloc(session), mutex_init
 		b.add(stWLock, rwsemOutgoing)
 		capAt := b.add(stCapSession, 0) // luo_session_insert: LUO_SESSION_MAX
-		b.walk(stWalkSessions, 0)       // strncmp walk for duplicate names: O(S_out)
+		b.walk(0)                       // strncmp walk for duplicate names: O(S_out)
 		b.addB(stCommit, 0, commitCreate)
 		b.steps[capAt].a = int32(b.add(stWUnlock, rwsemOutgoing))
 		if global {
@@ -166,7 +173,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		fh := &k.cfg.Handlers[h]
 		b.delay(p.Syscall)
 		b.add(stLock, mutexSession) // guard(mutex)(&session->mutex): held to the end
-		b.walk(stWalkFiles, 0)      // luo_token_is_used: O(F_s)
+		b.perFileCost(p.WalkStep)   // luo_token_is_used: O(F_s)
 		capAt := -1
 		if !t.Replace {
 			capAt = b.add(stCapFiles, 0) // count == LUO_FILE_MAX → -ENOSPC
@@ -214,7 +221,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 			b.add(stLock, mutexSession)
 		}
 		b.add(stRLock, rwsemIncoming)
-		b.walk(stWalkSessions, 1) // name walk: O(S_in)
+		b.walk(1) // name walk: O(S_in)
 		b.add(stRUnlock, rwsemIncoming)
 		if !global {
 			b.add(stLock, mutexSession)
@@ -228,7 +235,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		h := k.cfg.Files[t.File]
 		b.delay(p.Syscall)
 		b.add(stLock, mutexSession)
-		b.walk(stWalkFiles, 0)    // token walk: O(F_s), so O(F²) per session
+		b.perFileCost(p.WalkStep) // token walk: O(F_s), so O(F²) per session
 		b.delay(p.RMW)            // mutex(luo_file): private, uncontended
 		b.callback(h, CBRetrieve) // fh->ops->retrieve
 		b.delay(p.RMW)            // get_file
@@ -243,8 +250,8 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		// incoming session fd (§2.8).
 		b.delay(p.Syscall)
 		b.add(stLock, mutexSession)
-		b.delay(sim.Time(F) * 2 * p.RMW) // pass 1: mutex(luo_file) + can_finish per file
-		b.perFile(func(h int) {          // pass 2, LIFO
+		b.perFileCost(2 * p.RMW) // pass 1: mutex(luo_file) + can_finish per file
+		b.perFile(func(h int) {  // pass 2, LIFO
 			b.delay(p.RMW)                            // mutex(luo_file)
 			b.callback(h, CBFinish)                   // fh->ops->finish
 			b.flbWalk(h, 2)                           // luo_flb_file_finish
@@ -277,7 +284,10 @@ func (k *LUO) Reboot() (blackout, callbacks sim.Time) {
 	p := k.prof
 	blackout = 2 * p.RMW // down_write/up_write(outgoing.rwsem)
 	r := k.cfg.RebootRNG
-	for s := 0; s < k.outSessions; s++ {
+	for s, live := range k.live {
+		if !live {
+			continue
+		}
 		blackout += 2 * p.RMW // mutex(session)
 		for i := 0; i < k.files[s]; i++ {
 			h := &k.cfg.Handlers[k.cfg.Files[i]]
@@ -299,6 +309,9 @@ func (k *LUO) Reboot() (blackout, callbacks sim.Time) {
 	for f := range k.flbOut {
 		k.flbOut[f] = 0
 	}
+	for i := range k.gotFile {
+		k.gotFile[i] = false
+	}
 	k.inSessions, k.outSessions = k.outSessions, 0
 	k.afterKexec = true
 	return blackout, callbacks
@@ -314,7 +327,10 @@ func (k *LUO) Deserialize() sim.Time {
 	p := k.prof
 	S := sim.Time(k.inSessions)
 	d := S*(p.Alloc+4*p.RMW) + p.WalkStep*S*(S-1)/2
-	for s := 0; s < k.inSessions; s++ {
+	for s, live := range k.live {
+		if !live {
+			continue
+		}
 		for i := 0; i < k.files[s]; i++ {
 			h := k.cfg.Files[i]
 			fh := &k.cfg.Handlers[h]
@@ -329,6 +345,14 @@ func (k *LUO) Deserialize() sim.Time {
 		}
 	}
 	copy(k.inPending, k.serialized)
+	// Incoming FLBs in use hold their owner's reference until their last
+	// file finishes.
+	for f, n := range k.flbIn {
+		if m := k.cfg.FLBs[f].Module; n > 0 && m >= 0 && k.flbRefs() {
+			d += p.RMW
+			k.countRef(m, true)
+		}
+	}
 	k.deserialized = true
 	return d
 }
@@ -340,6 +364,7 @@ func (k *LUO) Prefill() {
 	k.outSessions = k.cfg.Sessions
 	for s := range k.files {
 		k.files[s] = len(k.cfg.Files)
+		k.live[s] = true
 	}
 	for _, h := range k.cfg.Files {
 		fh := &k.cfg.Handlers[h]
@@ -350,6 +375,11 @@ func (k *LUO) Prefill() {
 		}
 		for _, f := range fh.FLBs {
 			k.flbOut[f] += int(n)
+		}
+	}
+	for f, n := range k.flbOut {
+		if m := k.cfg.FLBs[f].Module; n > 0 && m >= 0 && k.flbRefs() {
+			k.countRef(m, true)
 		}
 	}
 }

@@ -748,7 +748,7 @@ func TestLUOLockClasses(t *testing.T) {
 				"xa_lock":                true,
 				"outgoing.rwsem":         true,
 				"module_refcnt:vfio_pci": d.Refcount == RefPerFile,
-				"module_refcnt:iommufd":  d.Refcount == RefPerFile,
+				"module_refcnt:iommufd":  d.Refcount != RefPinned, // the FLB owner: referenced while the FLB is in use, since v1
 			}
 			for n, w := range want {
 				if has(n) != w {
@@ -771,7 +771,7 @@ func TestLUOUnpreservePartialSession(t *testing.T) {
 			r.run()
 			g := r.one(0, opUnpreserve(0))
 			if p := r.k.Preserved(vfioH); p != 0 {
-				t.Skipf("BUG: OpUnpreserve of a session holding 2 of 3 file slots leaves Preserved(vfio) = %d, want 0: "+
+				t.Errorf("regression: OpUnpreserve of a session holding 2 of 3 file slots leaves Preserved(vfio) = %d, want 0: "+
 					"compile(OpUnpreserve) sets t.File = len(cfg.Files)-1 and releases every slot instead of the "+
 					"k.files[session] files the session holds, so outPreserved, k.files and the FLB count go negative "+
 					"(callbacks %d, want %d)", p, g.callback, 2*handlerCB(vfioH, CBUnpreserve)+flbCost[CBUnpreserve])
@@ -804,7 +804,7 @@ func TestLUOFinishAfterLimitedPreserve(t *testing.T) {
 			r.run()
 			g := r.one(0, opFinish(0))
 			if p := r.k.Pending(vfioH); p != 0 {
-				t.Skipf("BUG: OpFinish of a session deserialized with 2 files (MaxFilesPerSession = 2, 3 slots) leaves "+
+				t.Errorf("regression: OpFinish of a session deserialized with 2 files (MaxFilesPerSession = 2, 3 slots) leaves "+
 					"Pending(vfio) = %d, want 0: compile(OpFinish) sets t.File = len(cfg.Files)-1 and finishes every "+
 					"slot, not the k.files[session] files the session holds (finish callbacks %d, want %d)",
 					p, g.callback, 2*handlerCB(vfioH, CBFinish))
@@ -824,7 +824,9 @@ func TestLUOFLBModuleRefsBalance(t *testing.T) {
 			r.do(0, opCreate(0))
 			r.do(0, opPreserveAll(0, 2)...)
 			r.run()
-			want := map[bool]int64{true: 1, false: 0}[countsRefs(d)]
+			// Every design but v0 (pinned at registration) references the
+			// FLB owner while the FLB is in use (luo-model.md §3).
+			want := map[bool]int64{true: 1, false: 0}[d.Refcount != RefPinned]
 			if refs := r.k.ModuleRefs(modIommufd); refs != want {
 				t.Errorf("preserved: ModuleRefs(iommufd) = %d, want %d", refs, want)
 			}
@@ -836,7 +838,7 @@ func TestLUOFLBModuleRefsBalance(t *testing.T) {
 			r.do(0, opFinish(0))
 			r.run()
 			if refs := r.k.ModuleRefs(modIommufd); refs != 0 {
-				t.Skipf("BUG: after a full lifecycle ModuleRefs(iommufd) = %d, want 0: flbStep's last-file finish "+
+				t.Errorf("regression: after a full lifecycle ModuleRefs(iommufd) = %d, want 0: flbStep's last-file finish "+
 					"does module_put(flb owner) (modRef get=false) but neither Reboot (which zeroes modRefs) nor "+
 					"Deserialize takes the matching reference for the incoming FLB, so per-file designs drive the "+
 					"FLB module's count negative; during restore Rmmod(iommufd) is %s under per-file, where it was "+
@@ -875,7 +877,7 @@ func TestLUOPrefillMatchesPreserve(t *testing.T) {
 				a, b := pre.k.ModuleRefs(m), fill.k.ModuleRefs(m)
 				ra, rb := pre.k.Rmmod(m), fill.k.Rmmod(m)
 				if a != b || ra != rb {
-					t.Skipf("BUG: Prefill is not the state preserves reach: module %s has %d references and Rmmod = %s "+
+					t.Errorf("regression: Prefill is not the state preserves reach: module %s has %d references and Rmmod = %s "+
 						"after preserving every file, but %d and %s after Prefill; Prefill adds the handlers' per-file "+
 						"references but not the FLB owner's (taken by the FLB's first preserve), so steady runs count "+
 						"rmmod of an FLB module as a hazard instead of blocked", name, a, rmmodName(ra), b, rmmodName(rb))
@@ -911,7 +913,7 @@ func TestLUORebootSessionIndexes(t *testing.T) {
 			_, cb := r.k.Reboot()
 			want := 4 * handlerCB(vfioH, CBFreeze)
 			if cb != want {
-				t.Skipf("BUG: Reboot froze %d ns of callbacks, want %d (4 files in sessions 1 and 2): Reboot and "+
+				t.Errorf("regression: Reboot froze %d ns of callbacks, want %d (4 files in sessions 1 and 2): Reboot and "+
 					"Deserialize walk session indexes 0..outSessions-1, so when the create that failed at "+
 					"MaxSessions was not the highest-indexed session, a preserved session (here 2) is never frozen "+
 					"or deserialized while an empty one (0) is", cb, want)
