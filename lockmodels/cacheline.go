@@ -92,12 +92,14 @@ func (l *CacheLine) access(now sim.Time, cpu int, rounds int) sim.Time {
 	var service sim.Time
 	if l.owner != cpu && l.owner >= 0 {
 		l.Transfers += uint64(rounds)
-		const alpha = 0.125
-		g := float64(now - l.last)
-		if math.IsInf(l.gap, 1) {
-			l.gap = g
-		} else {
-			l.gap += alpha * (g - l.gap)
+		if l.rng != nil { // the transfer rate only matters to CAS loops
+			const alpha = 0.125
+			g := float64(now - l.last)
+			if math.IsInf(l.gap, 1) {
+				l.gap = g
+			} else {
+				l.gap += alpha * (g - l.gap)
+			}
 		}
 	} else if rounds > 1 {
 		l.Transfers += uint64(rounds - 1)

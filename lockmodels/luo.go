@@ -398,6 +398,10 @@ func (k *LUO) run(t *Thread) {
 	for t.pc < len(steps) {
 		s := &steps[t.pc]
 		t.pc++
+		if s.kind == stDelay {
+			t.pending += s.d
+			continue
+		}
 		if s.kind < stSync {
 			k.cost(t, s)
 			continue

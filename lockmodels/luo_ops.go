@@ -41,7 +41,13 @@ func (b *builder) delay(d sim.Time) {
 	}
 }
 
+// callback emits handler h's callback cb, or nothing when it costs
+// nothing (a callback the scenario gives no cost).
 func (b *builder) callback(h int, cb int) {
+	fh := &b.k.cfg.Handlers[h]
+	if d := &fh.Cost[cb]; d.Kind() == sim.DistConst && d.Mean() == 0 && fh.Extra[cb] == 0 {
+		return
+	}
 	b.steps = append(b.steps, step{kind: stCallback, a: int32(h), b: int32(cb)})
 }
 
