@@ -222,6 +222,7 @@ const (
 	evResume int32 = iota
 	evGrant
 	evRun
+	evStart
 )
 
 // NewLUO returns the kernel of one run with cpus CPUs. done is called
@@ -290,6 +291,12 @@ func (k *LUO) Start(t *Thread) {
 	if k.takeCPU(t) {
 		k.run(t)
 	}
+}
+
+// StartAfter starts t's op after delay d (a closed loop's think time)
+// without a round trip through the driver.
+func (k *LUO) StartAfter(t *Thread, d sim.Time) {
+	k.eng.Schedule(d, k.id, evStart, t.ID)
 }
 
 // program returns the compiled steps of t's op, compiling them on first
@@ -361,6 +368,9 @@ func (k *LUO) spinnerSlept(tid int32) { k.dropCPU(k.threads[tid]) }
 func (k *LUO) Handle(ev sim.Event) {
 	t := k.threads[ev.Arg]
 	switch ev.Op {
+	case evStart:
+		k.Start(t)
+		return
 	case evResume:
 		if t.cbSleeps {
 			t.cbSleeps = false

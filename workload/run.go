@@ -75,7 +75,7 @@ type driver struct {
 	mods []string
 
 	threads []*lockmodels.Thread
-	next    []int // per thread: the next file slot (lifecycle) or iteration (steady)
+	next    []int // steady closed loops: the file slot each thread replaces next
 	res     Result
 
 	// Lifecycle.
@@ -99,7 +99,6 @@ type driver struct {
 
 const (
 	evNext    int32 = iota // a lifecycle client issues its next op
-	evThink                // a closed-loop thread ends its think time
 	evArrive               // an open arrival
 	evBoot                 // the new kernel is up: deserialize
 	evRestore              // clients start retrieving
@@ -211,8 +210,6 @@ func (d *driver) Handle(ev sim.Event) {
 	switch ev.Op {
 	case evNext:
 		d.lifecycleDone(d.threads[ev.Arg])
-	case evThink:
-		d.startSteady(d.threads[ev.Arg])
 	case evArrive:
 		d.arrive()
 	case evBoot:
@@ -335,7 +332,8 @@ func (d *driver) runSteady() {
 		for c := 0; c < d.pt.CPUs; c++ {
 			t := d.addThread(c, d.stream("cpu", strconv.Itoa(c)))
 			t.Session = c % d.sc.Sessions.Count
-			d.eng.Schedule(d.think.Sample(t.RNG), d.id, evThink, t.ID)
+			d.next[t.ID] = c % len(d.cfg.Files) // CPUs sharing a session start on different files
+			d.thinkThenPreserve(t)
 		}
 	} else {
 		d.arrivals, d.pick, d.shared = d.stream("arrivals"), d.stream("sessions"), d.stream("callbacks")
@@ -349,14 +347,15 @@ func (d *driver) interarrival() sim.Time {
 	return sim.Time(d.arrivals.ExpFloat64()*1e9/d.sc.Workload.Arrival.Rate + 0.5)
 }
 
-// startSteady issues a closed-loop thread's next preserve: a new file in
-// the slot after its last one, replacing the file there.
-func (d *driver) startSteady(t *lockmodels.Thread) {
-	F := len(d.cfg.Files)
+// thinkThenPreserve has a closed-loop thread think, then preserve a new
+// file in the slot after its last one, replacing the file there.
+func (d *driver) thinkThenPreserve(t *lockmodels.Thread) {
 	t.Op, t.Replace = lockmodels.OpPreserve, true
-	t.File = (d.next[t.ID] + int(t.ID)) % F
-	d.next[t.ID]++
-	d.k.Start(t)
+	t.File = d.next[t.ID]
+	if d.next[t.ID]++; d.next[t.ID] == len(d.cfg.Files) {
+		d.next[t.ID] = 0
+	}
+	d.k.StartAfter(t, d.think.Sample(t.RNG))
 }
 
 // arrive starts an open arrival as its own thread on any idle CPU.
@@ -380,7 +379,7 @@ func (d *driver) steadyDone(t *lockmodels.Thread) {
 		d.rec.Record(t.Op, t.Done-t.Issued, t.Wait, t.Callback, t.Failed)
 	}
 	if d.sc.Workload.Arrival.Kind == Closed {
-		d.eng.Schedule(d.think.Sample(t.RNG), d.id, evThink, t.ID)
+		d.thinkThenPreserve(t)
 		return
 	}
 	d.free = append(d.free, t.ID)
