@@ -227,3 +227,21 @@ func TestRunDeterministic(t *testing.T) {
 type bytesBuffer struct{ b []byte }
 
 func (w *bytesBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
+
+// TestLifecycleThroughputOverPhase: a lifecycle op's throughput is counted
+// over its own phase, not over the whole run with its blackout.
+func TestLifecycleThroughputOverPhase(t *testing.T) {
+	sc := workload.Default()
+	sc.CPUs = []int{8}
+	sc.Designs = sc.Designs[:1]
+	r := Run(sc, RunConfig{Workers: 2}).Results[0]
+	pre := r.Ops["preserve"]
+	perRep := float64(pre.Count) / float64(r.Replications)
+	want := perRep / (r.Phases["preserve_ns"] / 1e9)
+	if math.Abs(pre.ThroughputPerS/want-1) > 0.1 {
+		t.Errorf("preserve throughput %.0f/s, want about %.0f/s (count per replication over the preserve phase)", pre.ThroughputPerS, want)
+	}
+	if rb := r.Ops["reboot"]; math.Abs(rb.ThroughputPerS*r.Phases["blackout_ns"]/1e9-1) > 0.01 {
+		t.Errorf("reboot throughput %g/s over a %gns blackout, want one per blackout", rb.ThroughputPerS, r.Phases["blackout_ns"])
+	}
+}

@@ -151,7 +151,9 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 			wait.Merge(&r.rec.wait[op])
 			latMeans = append(latMeans, h.Mean())
 			waitMeans = append(waitMeans, r.rec.wait[op].Mean())
-			tput += float64(h.Count()) / r.res.Window.Seconds()
+			if w := r.res.OpWindow[op]; w > 0 {
+				tput += float64(h.Count()) / w.Seconds()
+			}
 			cb += r.rec.cb[op]
 			failed += r.rec.failed[op]
 		}

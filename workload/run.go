@@ -29,15 +29,21 @@ type Recorder interface {
 // Result is what one run measured besides its operations.
 type Result struct {
 	// Window is the span over which throughput is counted: duration −
-	// warmup for steady runs; for lifecycle runs the whole run (each
-	// phase's own span is in Phases).
-	Window  sim.Time
-	Elapsed sim.Time // simulated time of the whole run (lock utilisation's denominator)
-	Phases  Phases
-	Blocked int // rmmod attempts refused (unload_blocked)
-	Hazards int // rmmod attempts that succeeded while LUO needed the module (unload_hazards)
-	Locks   []lockmodels.LockClass
-	Events  uint64
+	// warmup for steady runs; for lifecycle runs the whole run (each op's
+	// own phase span is OpWindow).
+	Window sim.Time
+	// OpWindow is the span over which each op's throughput is counted:
+	// the measurement window for steady runs; for lifecycle runs the
+	// phase the op belongs to (create and preserve: the preserve phase;
+	// retrieve-session, retrieve and finish: the restore phase; reboot:
+	// the blackout; deserialize: its own duration).
+	OpWindow [lockmodels.NumOps]sim.Time
+	Elapsed  sim.Time // simulated time of the whole run (lock utilisation's denominator)
+	Phases   Phases
+	Blocked  int // rmmod attempts refused (unload_blocked)
+	Hazards  int // rmmod attempts that succeeded while LUO needed the module (unload_hazards)
+	Locks    []lockmodels.LockClass
+	Events   uint64
 }
 
 // Phases are the spans of a lifecycle run.
@@ -82,6 +88,7 @@ type driver struct {
 	phase       int // 0 preserve, 1 blackout, 2 restore, 3 done
 	clientsLeft int
 	phaseStart  sim.Time
+	deserialize sim.Time // how long deserialize took
 
 	// Steady.
 	warmup, end sim.Time
@@ -215,6 +222,7 @@ func (d *driver) Handle(ev sim.Event) {
 	case evBoot:
 		d.phase = 2
 		dz := d.k.Deserialize()
+		d.deserialize = dz
 		d.rec.Record(lockmodels.OpDeserialize, dz, 0, 0, false)
 		d.eng.Schedule(dz, d.id, evRestore, 0)
 	case evRestore:
@@ -265,6 +273,19 @@ func (d *driver) runLifecycle() {
 		panic(fmt.Sprintf("workload: lifecycle stopped in phase %d with %d clients left", d.phase, d.clientsLeft))
 	}
 	d.res.Window = d.eng.Now()
+	ph := d.res.Phases
+	for op := range d.res.OpWindow {
+		switch lockmodels.Op(op) {
+		case lockmodels.OpCreate, lockmodels.OpPreserve, lockmodels.OpUnpreserve:
+			d.res.OpWindow[op] = ph.Preserve
+		case lockmodels.OpReboot:
+			d.res.OpWindow[op] = ph.Blackout
+		case lockmodels.OpDeserialize:
+			d.res.OpWindow[op] = d.deserialize
+		default:
+			d.res.OpWindow[op] = ph.Restore - d.deserialize
+		}
+	}
 }
 
 func (d *driver) lifecycleDone(t *lockmodels.Thread) {
@@ -326,6 +347,9 @@ func (d *driver) runSteady() {
 	w := d.sc.Workload
 	d.warmup, d.end = w.Warmup, w.Duration
 	d.res.Window = w.Duration - w.Warmup
+	for op := range d.res.OpWindow {
+		d.res.OpWindow[op] = d.res.Window
+	}
 	d.k.Prefill()
 	if w.Arrival.Kind == Closed {
 		d.think = w.Arrival.Think
