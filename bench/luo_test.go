@@ -245,3 +245,23 @@ func TestLifecycleThroughputOverPhase(t *testing.T) {
 		t.Errorf("reboot throughput %g/s over a %gns blackout, want one per blackout", rb.ThroughputPerS, r.Phases["blackout_ns"])
 	}
 }
+
+// TestCIFields: the intervals are null with one replication and bracket
+// the estimate with several.
+func TestCIFields(t *testing.T) {
+	sc := workload.Default()
+	sc.CPUs, sc.Designs = []int{4}, sc.Designs[:1]
+	for _, reps := range []int{1, 4} {
+		sc.Replications = reps
+		pre := Run(sc, RunConfig{Workers: 2}).Results[0].Ops["preserve"].Latency
+		if reps == 1 {
+			if pre.MeanCI95 != nil || pre.P99CI95 != nil {
+				t.Errorf("one replication: CIs %v %v, want null", pre.MeanCI95, pre.P99CI95)
+			}
+			continue
+		}
+		if pre.MeanCI95 == nil || pre.P99CI95 == nil || pre.MeanCI95[0] > pre.Mean || pre.MeanCI95[1] < pre.Mean || pre.P99CI95[0] >= pre.P99CI95[1] {
+			t.Errorf("%d replications: mean %g CI %v, p99 CI %v", reps, pre.Mean, pre.MeanCI95, pre.P99CI95)
+		}
+	}
+}

@@ -69,6 +69,9 @@ type Summary struct {
 	P9999    float64     `json:"p9999"`
 	Max      float64     `json:"max"`
 	MeanCI95 *[2]float64 `json:"mean_ci95"`
+	// P99CI95 is the 95% Student-t interval over the replications' own
+	// p99s (sectioning); null with one replication.
+	P99CI95 *[2]float64 `json:"p99_ci95"`
 }
 
 // LockResult summarises one lock class.
@@ -139,7 +142,7 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 		Ops: map[string]OpResult{}, Locks: map[string]LockResult{}, Phases: map[string]float64{}, Hazards: map[string]int{}}
 	for op := lockmodels.Op(0); op < lockmodels.NumOps; op++ {
 		var lat, wait Histogram
-		var latMeans, waitMeans []float64
+		var latMeans, waitMeans, latP99s, waitP99s []float64
 		var tput, cb float64
 		var failed uint64
 		for _, r := range reps {
@@ -151,6 +154,8 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 			wait.Merge(&r.rec.wait[op])
 			latMeans = append(latMeans, h.Mean())
 			waitMeans = append(waitMeans, r.rec.wait[op].Mean())
+			latP99s = append(latP99s, h.Quantile(0.99))
+			waitP99s = append(waitP99s, r.rec.wait[op].Quantile(0.99))
 			if w := r.res.OpWindow[op]; w > 0 {
 				tput += float64(h.Count()) / w.Seconds()
 			}
@@ -162,7 +167,7 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 		}
 		pr.Ops[op.String()] = OpResult{Count: lat.Count(), Failed: failed,
 			ThroughputPerS: tput / float64(len(reps)),
-			Latency:        summarize(&lat, latMeans), Wait: summarize(&wait, waitMeans),
+			Latency:        summarize(&lat, latMeans, latP99s), Wait: summarize(&wait, waitMeans, waitP99s),
 			CallbackMean: cb / float64(lat.Count())}
 	}
 	type acc struct {
@@ -200,14 +205,22 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 	return pr
 }
 
-func summarize(h *Histogram, means []float64) Summary {
+func summarize(h *Histogram, means, p99s []float64) Summary {
 	s := Summary{Mean: h.Mean(), P50: h.Quantile(0.5), P90: h.Quantile(0.9), P99: h.Quantile(0.99),
 		P999: h.Quantile(0.999), P9999: h.Quantile(0.9999), Max: float64(h.Max())}
-	if len(means) >= 2 {
-		m, half := meanCI(means)
-		s.MeanCI95 = &[2]float64{m - half, m + half}
-	}
+	s.MeanCI95 = ci95(means)
+	s.P99CI95 = ci95(p99s)
 	return s
+}
+
+// ci95 is the 95% Student-t interval of the mean of xs; nil (JSON null)
+// with fewer than two values.
+func ci95(xs []float64) *[2]float64 {
+	if len(xs) < 2 {
+		return nil
+	}
+	m, half := meanCI(xs)
+	return &[2]float64{m - half, m + half}
 }
 
 // WriteJSON writes doc as indented JSON.
