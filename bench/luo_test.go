@@ -124,12 +124,13 @@ workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: %s}}, 
 	}
 	// Near-zero callbacks, 64 CPUs preserving vfio-pci files: the module's
 	// refcount line (and the longer luo_register_rwlock read section
-	// around try_module_get) shows. (Closer to saturation the global
-	// xa_lock line becomes the bottleneck for both designs and hides it.)
-	with, without = run("{dist: const, value: 0}", "20us")
+	// around try_module_get) shows. (Closer to saturation the
+	// luo_register_rwlock and xa_lock lines become the bottleneck for both
+	// designs and hide it.)
+	with, without = run("{dist: const, value: 0}", "50us")
 	delta = with.Latency.Mean/without.Latency.Mean - 1
 	t.Logf("callbacks 0: refcount %.0fns vs none %.0fns (%+.1f%%), wait %.0fns vs %.0fns", with.Latency.Mean, without.Latency.Mean, 100*delta, with.Wait.Mean, without.Wait.Mean)
-	if delta < 0.08 {
+	if delta < 0.05 {
 		t.Errorf("refcount adds only %.1f%% to a near-zero-callback preserve on 64 CPUs", 100*delta)
 	}
 }

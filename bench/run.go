@@ -74,7 +74,8 @@ type Summary struct {
 	P99CI95 *[2]float64 `json:"p99_ci95"`
 }
 
-// LockResult summarises one lock class.
+// LockResult summarises one lock class. Utilization is the mean share of
+// time each lock of the class was held.
 type LockResult struct {
 	Acquisitions uint64  `json:"acquisitions"`
 	Contended    uint64  `json:"contended"`
@@ -172,7 +173,7 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 	}
 	type acc struct {
 		s       lockmodels.Stats
-		elapsed sim.Time
+		elapsed sim.Time // summed over replications, × instances of the class
 	}
 	locks := map[string]*acc{}
 	var phases workload.Phases
@@ -184,7 +185,7 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 				locks[lc.Name] = a
 			}
 			a.s.Add(lc.Stats)
-			a.elapsed += r.res.Elapsed
+			a.elapsed += r.res.Elapsed * sim.Time(max(lc.Instances, 1))
 		}
 		phases.Preserve += r.res.Phases.Preserve
 		phases.Blackout += r.res.Phases.Blackout

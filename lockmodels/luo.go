@@ -85,8 +85,10 @@ type LUOConfig struct {
 	// Limits (mainline's fixed KHO arrays); 0: none.
 	MaxSessions        int
 	MaxFilesPerSession int
-	// RNG streams for the reboot path and FLB callbacks.
-	RebootRNG, FLBRNG *rand.Rand
+	// RNG streams: the reboot path, FLB callbacks, and the retries of
+	// compare-and-swap loops on module lines (kept apart so that designs
+	// doing more CAS loops draw the same callback costs).
+	RebootRNG, FLBRNG, CASRNG *rand.Rand
 }
 
 // Thread is a userspace thread issuing LUO operations. The driver fills the
@@ -114,10 +116,10 @@ type Thread struct {
 	steps       []step
 	pending     sim.Time
 	waitFrom    sim.Time
-	held        *Mutex // session or global mutex held, for owner-sleeps signalling
-	waitingOn   *Mutex // mutex the thread waits for
-	ownerParked *Mutex // mutex the thread owns while waiting for a CPU
-	cbSleeps    bool   // a callback is running: the held mutex's owner counts as asleep
+	held        *Mutex    // session or global mutex held, for owner-sleeps signalling
+	waitingOn   *Mutex    // mutex the thread waits for
+	ownerParked *Mutex    // mutex the thread owns while waiting for a CPU
+	asleepIn    [2]*Mutex // mutexes whose owner this thread is, asleep in a callback until its next resume
 }
 
 type stepKind uint8
@@ -253,7 +255,7 @@ func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, done func(*Thread)) *LUO {
 	k.xa.Init(k.prof, nil)
 	k.modLine = make([]CacheLine, len(cfg.Modules))
 	for i := range k.modLine {
-		k.modLine[i].Init(k.prof, cfg.FLBRNG)
+		k.modLine[i].Init(k.prof, cfg.CASRNG)
 	}
 	for range cfg.FLBs {
 		k.flbMu = append(k.flbMu, newMutex(), newMutex())
@@ -360,6 +362,21 @@ func (k *LUO) dropCPU(t *Thread) {
 	k.idle = append(k.idle, t.cpu)
 }
 
+// sleepIn marks t, the owner of m, as asleep in a callback until its next
+// resume: spinners on m give up.
+func (k *LUO) sleepIn(t *Thread, m *Mutex) {
+	for i, have := range t.asleepIn {
+		if have == m {
+			return
+		}
+		if have == nil {
+			t.asleepIn[i] = m
+			m.SetOwnerRunning(false)
+			return
+		}
+	}
+}
+
 // spinnerSlept takes a spinning waiter that went to sleep off its CPU.
 func (k *LUO) spinnerSlept(tid int32) { k.dropCPU(k.threads[tid]) }
 
@@ -372,10 +389,12 @@ func (k *LUO) Handle(ev sim.Event) {
 		k.Start(t)
 		return
 	case evResume:
-		if t.cbSleeps {
-			t.cbSleeps = false
-			if t.held != nil && t.held.Owner() == t.ID {
-				t.held.SetOwnerRunning(true)
+		for i, m := range t.asleepIn {
+			if m != nil {
+				t.asleepIn[i] = nil
+				if m.Owner() == t.ID {
+					m.SetOwnerRunning(true)
+				}
 			}
 		}
 	case evGrant:
@@ -451,9 +470,8 @@ func (k *LUO) cost(t *Thread, s *step) {
 		t.Callback += d
 		// Callbacks sleep (allocations, pinning, resets): spinners on the
 		// session mutex give up (mutex_spin_on_owner).
-		if d > 0 && t.held != nil && k.prof.Fidelity == Kernel && !t.cbSleeps {
-			t.held.SetOwnerRunning(false)
-			t.cbSleeps = true
+		if d > 0 && t.held != nil && k.prof.Fidelity == Kernel {
+			k.sleepIn(t, t.held)
 		}
 	case stPerFile:
 		t.pending += sim.Time(k.files[t.Session]) * s.d
@@ -632,6 +650,18 @@ func (k *LUO) flbStep(t *Thread, f, dir int) {
 	d := flb.Cost[cb].Sample(k.cfg.FLBRNG)
 	t.pending += d
 	t.Callback += d
+	if d > 0 && k.prof.Fidelity == Kernel {
+		// The FLB callback sleeps like a handler's: nobody spins on the
+		// FLB mutex or on the session mutex while it runs.
+		ref := int32(2*f + mutexFLBOut)
+		if dir == 2 {
+			ref = int32(2*f + mutexFLBIn)
+		}
+		k.sleepIn(t, k.flbMu[ref])
+		if t.held != nil {
+			k.sleepIn(t, t.held)
+		}
+	}
 	if flb.Module >= 0 && k.flbRefs() {
 		k.charge(t, k.modLine[flb.Module].CASLoop(k.eng.Now(), t.cpu))
 		k.countRef(flb.Module, cb == CBPreserve)

@@ -80,11 +80,12 @@ func (b *builder) regRead(h int, flb bool, lock bool) {
 // the registry's read side, each linked FLB's mutex, its count, and the
 // heavy callback for the first or last file (dir: 0 preserve, 1
 // unpreserve, 2 finish).
+//
+// The registry read is taken whether or not the handler links any FLB:
+// luo_flb_file_preserve and friends always walk the handler's FLB list
+// under it.
 func (b *builder) flbWalk(h int, dir int32) {
 	flbs := b.k.cfg.Handlers[h].FLBs
-	if len(flbs) == 0 {
-		return
-	}
 	b.regRead(h, true, true)
 	for _, f := range flbs {
 		ref := int32(2*f + mutexFLBOut)
@@ -403,7 +404,7 @@ const (
 // Attempts are probes: the module is taken to be loaded again at once, so
 // one run measures the exposure over its whole span.
 func (k *LUO) Rmmod(mod int) RmmodResult {
-	if k.cfg.Design.Refcount == RefPinned {
+	if k.cfg.Design.Refcount == RefPinned && k.registers(mod) {
 		return RmmodBlocked // v0: try_module_get at registration, held while registered
 	}
 	if k.modRefs[mod] > 0 {
@@ -433,26 +434,50 @@ func (k *LUO) Rmmod(mod int) RmmodResult {
 	return RmmodClean
 }
 
+// registers reports whether module mod owns a registered handler or FLB
+// (what v0 pins at registration).
+func (k *LUO) registers(mod int) bool {
+	for h := range k.cfg.Handlers {
+		if k.cfg.Handlers[h].Module == mod {
+			return true
+		}
+	}
+	for f := range k.cfg.FLBs {
+		if k.cfg.FLBs[f].Module == mod {
+			return true
+		}
+	}
+	return false
+}
+
+// Files returns the files session s holds; Live whether it exists.
+func (k *LUO) Files(s int) int { return k.files[s] }
+func (k *LUO) Live(s int) bool { return k.live[s] }
+
 // LockClass is the statistics of one class of locks (all session mutexes
 // together, say).
 type LockClass struct {
-	Name  string
-	Stats Stats
+	Name      string
+	Instances int // locks in the class (utilization is per instance)
+	Stats     Stats
 }
 
 // LockClasses returns the statistics per lock class in a fixed order,
 // leaving out classes the design does not have.
 func (k *LUO) LockClasses() []LockClass {
 	var out []LockClass
+	n := 1
 	add := func(name string, s Stats) {
 		if s.Acquisitions > 0 {
-			out = append(out, LockClass{name, s})
+			out = append(out, LockClass{name, n, s})
 		}
+		n = 1
 	}
 	var sess Stats
 	for _, m := range k.session {
 		sess.Add(m.Stats())
 	}
+	n = len(k.session)
 	add("session->mutex", sess)
 	add("luo_global_mutex", k.global.Stats())
 	add("outgoing.rwsem", k.rw[rwsemOutgoing].Stats())
@@ -466,12 +491,14 @@ func (k *LUO) LockClasses() []LockClass {
 	for _, rw := range k.rw[rwsemFLB:] {
 		flbLock.Add(rw.Stats())
 	}
+	n = len(k.rw) - rwsemFLB
 	add("flb_lock", flbLock)
 	add("xa_lock", lineStats(&k.xa))
 	var flb Stats
 	for _, m := range k.flbMu {
 		flb.Add(m.Stats())
 	}
+	n = len(k.flbMu)
 	add("flb->mutex", flb)
 	for i := range k.modLine {
 		add("module_refcnt:"+k.cfg.Modules[i], lineStats(&k.modLine[i]))

@@ -437,7 +437,7 @@ func TestLUORmmodOutcomes(t *testing.T) {
 	}
 	pinned := []probe{
 		{hVfio, modVPci, [6]RmmodResult{B, B, B, B, B, B}},
-		{hVfio, modVfio, [6]RmmodResult{B, B, B, B, B, B}},
+		{hVfio, modVfio, [6]RmmodResult{C, B, C, C, B, C}}, // no handler of its own: only its files pin it
 		{hOwn, modOwn, [6]RmmodResult{B, B, B, B, B, B}},
 	}
 	for _, d := range luoDesigns(t) {

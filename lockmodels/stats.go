@@ -33,6 +33,19 @@ func (s *Stats) Add(o Stats) {
 	s.MaxQueue = max(s.MaxQueue, o.MaxQueue)
 }
 
+// Sub removes o, an earlier snapshot of the same locks, from s: what
+// happened since (MaxQueue stays the maximum over the whole run).
+func (s *Stats) Sub(o Stats) {
+	s.Acquisitions -= o.Acquisitions
+	s.Contended -= o.Contended
+	s.WaitTotal -= o.WaitTotal
+	s.HoldTotal -= o.HoldTotal
+	s.Transfers -= o.Transfers
+	s.HandoffSpinner -= o.HandoffSpinner
+	s.HandoffSleeper -= o.HandoffSleeper
+	s.Stolen -= o.Stolen
+}
+
 // MeanWait returns the mean wait per acquisition.
 func (s *Stats) MeanWait() float64 { return ratio(float64(s.WaitTotal), s.Acquisitions) }
 

@@ -63,8 +63,14 @@ func Run(sc *Scenario, pt Point, rep int, rec Recorder) Result {
 		d.runLifecycle()
 	}
 	d.res.Locks = d.k.LockClasses()
+	for _, b := range d.lockBaseline {
+		for i := range d.res.Locks {
+			if d.res.Locks[i].Name == b.Name {
+				d.res.Locks[i].Stats.Sub(b.Stats)
+			}
+		}
+	}
 	d.res.Events = d.eng.Executed()
-	d.res.Elapsed = d.eng.Now()
 	return d.res
 }
 
@@ -90,12 +96,15 @@ type driver struct {
 	phaseStart  sim.Time
 	deserialize sim.Time // how long deserialize took
 
+	lockBaseline []lockmodels.LockClass // steady: the locks' statistics at the warm-up
+
 	// Steady.
 	warmup, end sim.Time
 	think       sim.Dist
 	arrivals    *rand.Rand
 	pick        *rand.Rand
-	shared      *rand.Rand
+	seeds       *rand.Rand  // open arrivals: seeds of each op's own stream
+	pcgs        []*rand.PCG // open arrivals: each thread's generator
 	free        []int32
 
 	// Faults.
@@ -123,6 +132,7 @@ func newDriver(sc *Scenario, pt Point, rep int, rec Recorder) *driver {
 	d.cfg = LUOConfig(sc, pt.Design)
 	d.cfg.RebootRNG = d.stream("reboot")
 	d.cfg.FLBRNG = d.stream("flb")
+	d.cfg.CASRNG = d.stream("cas")
 	d.k = lockmodels.NewLUO(d.eng, d.cfg, pt.CPUs, d.opDone)
 	for _, m := range sc.Faults.RmmodModules {
 		for i, name := range d.cfg.Modules {
@@ -226,10 +236,18 @@ func (d *driver) Handle(ev sim.Event) {
 		d.rec.Record(lockmodels.OpDeserialize, dz, 0, 0, false)
 		d.eng.Schedule(dz, d.id, evRestore, 0)
 	case evRestore:
-		d.clientsLeft = len(d.threads)
+		// Clients whose session was never created (-ENOSPC) have nothing
+		// to retrieve.
+		d.clientsLeft = 0
 		for _, t := range d.threads {
-			t.Op = lockmodels.OpRetrieveSession
-			d.k.Start(t)
+			if d.k.Live(t.Session) {
+				d.clientsLeft++
+				t.Op = lockmodels.OpRetrieveSession
+				d.k.Start(t)
+			}
+		}
+		if d.clientsLeft == 0 {
+			d.finishLifecycle()
 		}
 	case evRmmod:
 		if d.phase == 3 || d.eng.Pending() == 0 {
@@ -243,11 +261,14 @@ func (d *driver) Handle(ev sim.Event) {
 			d.eng.ScheduleAt(d.phaseStart+d.rmmodGap(), d.id, evRmmod, 0)
 			return
 		}
-		switch d.k.Rmmod(d.rmmodMods[d.rmmodNext%len(d.rmmodMods)]) {
-		case lockmodels.RmmodBlocked:
-			d.res.Blocked++
-		case lockmodels.RmmodHazard:
-			d.res.Hazards++
+		res := d.k.Rmmod(d.rmmodMods[d.rmmodNext%len(d.rmmodMods)])
+		if d.eng.Now() >= d.warmup { // steady runs discard the warm-up from every statistic
+			switch res {
+			case lockmodels.RmmodBlocked:
+				d.res.Blocked++
+			case lockmodels.RmmodHazard:
+				d.res.Hazards++
+			}
 		}
 		d.rmmodNext++
 		d.eng.Schedule(d.rmmodGap(), d.id, evRmmod, 0)
@@ -272,7 +293,7 @@ func (d *driver) runLifecycle() {
 	if d.phase != 3 {
 		panic(fmt.Sprintf("workload: lifecycle stopped in phase %d with %d clients left", d.phase, d.clientsLeft))
 	}
-	d.res.Window = d.eng.Now()
+	d.res.Window = d.res.Elapsed
 	ph := d.res.Phases
 	for op := range d.res.OpWindow {
 		switch lockmodels.Op(op) {
@@ -291,6 +312,9 @@ func (d *driver) runLifecycle() {
 func (d *driver) lifecycleDone(t *lockmodels.Thread) {
 	d.rec.Record(t.Op, t.Done-t.Issued, t.Wait, t.Callback, t.Failed)
 	F := len(d.cfg.Files)
+	if d.phase == 2 {
+		F = d.k.Files(t.Session) // retrieve only what was preserved
+	}
 	next := func(op lockmodels.Op, file int) {
 		t.Op, t.File = op, file
 		d.k.Start(t)
@@ -337,7 +361,13 @@ func (d *driver) lifecycleDone(t *lockmodels.Thread) {
 		d.eng.Schedule(blackout, d.id, evBoot, 0)
 		return
 	}
-	d.res.Phases.Restore = now - d.phaseStart
+	d.finishLifecycle()
+}
+
+// finishLifecycle ends the run: the restore phase is over.
+func (d *driver) finishLifecycle() {
+	d.res.Phases.Restore = d.eng.Now() - d.phaseStart
+	d.res.Elapsed = d.eng.Now()
 	d.phase = 3
 }
 
@@ -360,11 +390,17 @@ func (d *driver) runSteady() {
 			d.thinkThenPreserve(t)
 		}
 	} else {
-		d.arrivals, d.pick, d.shared = d.stream("arrivals"), d.stream("sessions"), d.stream("callbacks")
+		d.arrivals, d.pick, d.seeds = d.stream("arrivals"), d.stream("sessions"), d.stream("callbacks")
 		d.eng.Schedule(d.interarrival(), d.id, evArrive, 0)
 	}
+	// Ops before the warm-up are discarded from every statistic, the
+	// locks' included: snapshot them at the warm-up and subtract.
+	d.eng.RunUntil(d.warmup)
+	before := d.k.LockClasses()
 	d.eng.RunUntil(d.end)
 	d.phase = 3
+	d.res.Elapsed = d.res.Window
+	d.lockBaseline = before
 }
 
 func (d *driver) interarrival() sim.Time {
@@ -389,8 +425,13 @@ func (d *driver) arrive() {
 		t = d.threads[d.free[n-1]]
 		d.free = d.free[:n-1]
 	} else {
-		t = d.addThread(-1, d.shared)
+		pcg := rand.NewPCG(0, 0)
+		t = d.addThread(-1, rand.New(pcg))
+		d.pcgs = append(d.pcgs, pcg)
 	}
+	// The op's own random numbers, seeded in arrival order, so that every
+	// design draws the same callback costs for the same arrival.
+	d.pcgs[t.ID].Seed(d.seeds.Uint64(), d.seeds.Uint64())
 	t.Session = d.pick.IntN(d.sc.Sessions.Count)
 	t.File = d.pick.IntN(len(d.cfg.Files))
 	t.Op, t.Replace = lockmodels.OpPreserve, true

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,8 +24,9 @@ type runFlags struct {
 	designs string
 	cpus    string
 	count   int
-	seed    int64
+	seed    uint64
 	jobs    int
+	set     map[string]bool // flags given on the command line
 	json    bool
 	quiet   bool
 }
@@ -32,14 +34,14 @@ type runFlags struct {
 func (f *runFlags) register(fs interface {
 	StringVar(*string, string, string, string)
 	IntVar(*int, string, int, string)
-	Int64Var(*int64, string, int64, string)
+	Uint64Var(*uint64, string, uint64, string)
 	BoolVar(*bool, string, bool, string)
 }) {
 	fs.StringVar(&f.out, "o", "luosim-out", "write results to `dir` ('' writes no files)")
 	fs.StringVar(&f.designs, "design", "", "comma-separated `designs` to run (default: the scenario's)")
 	fs.StringVar(&f.cpus, "cpus", "", "comma-separated simulated CPU `counts` (default: the scenario's)")
 	fs.IntVar(&f.count, "count", 0, "replications per point (default: the scenario's)")
-	fs.Int64Var(&f.seed, "seed", -1, "root `seed` (default: the scenario's)")
+	fs.Uint64Var(&f.seed, "seed", 0, "root `seed` (default: the scenario's)")
 	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "replications run in parallel")
 	fs.BoolVar(&f.json, "json", false, "print the result document as JSON instead of the table")
 	fs.BoolVar(&f.quiet, "q", false, "no status lines on stderr")
@@ -95,14 +97,14 @@ func loadScenario(args []string, f *runFlags) (*workload.Scenario, string, error
 			sc.CPUs = append(sc.CPUs, n)
 		}
 	}
-	if f.count != 0 {
+	if f.set["count"] {
 		if f.count < 1 || f.count > workload.MaxReplications {
 			return nil, "", &usageError{fmt.Sprintf("-count %d: want 1..%d", f.count, workload.MaxReplications)}
 		}
 		sc.Replications = f.count
 	}
-	if f.seed >= 0 {
-		sc.Seed = uint64(f.seed)
+	if f.set["seed"] {
+		sc.Seed = f.seed
 	}
 	if f.jobs < 1 {
 		return nil, "", &usageError{fmt.Sprintf("-j %d: need at least 1", f.jobs)}
@@ -117,6 +119,8 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return flagErr(err)
 	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	sc, name, err := loadScenario(fs.Args(), &f)
 	if err != nil {
 		return err
@@ -182,10 +186,11 @@ func hostname() string {
 	return h
 }
 
-// writeFiles writes each file into dir atomically: to a temporary file in
-// dir, then renamed, so an interrupted run never leaves a partial file
-// that looks complete.
-func writeFiles(dir string, files map[string][]byte) error {
+// writeFiles writes the files into dir all or nothing: every file goes to
+// a temporary file in dir first, and only when all are written are they
+// renamed into place, so an interrupted or failed run never leaves a
+// partial file that looks complete.
+func writeFiles(dir string, files map[string][]byte) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -193,22 +198,32 @@ func writeFiles(dir string, files map[string][]byte) error {
 	for n := range files {
 		names = append(names, n)
 	}
-	for _, n := range sortedStrings(names) {
+	names = sortedStrings(names)
+	tmps := make([]string, 0, len(names))
+	defer func() {
+		if err != nil {
+			for _, t := range tmps {
+				os.Remove(t)
+			}
+		}
+	}()
+	for _, n := range names {
 		tmp, err := os.CreateTemp(dir, "."+n+".tmp*")
 		if err != nil {
 			return err
 		}
+		tmps = append(tmps, tmp.Name())
 		_, werr := tmp.Write(files[n])
-		cerr := tmp.Close()
-		if werr == nil {
+		if cerr := tmp.Close(); werr == nil {
 			werr = cerr
 		}
-		if werr == nil {
-			werr = os.Rename(tmp.Name(), filepath.Join(dir, n))
-		}
 		if werr != nil {
-			os.Remove(tmp.Name())
 			return werr
+		}
+	}
+	for i, n := range names {
+		if err := os.Rename(tmps[i], filepath.Join(dir, n)); err != nil {
+			return err
 		}
 	}
 	return nil
