@@ -508,3 +508,20 @@ func TestCacheLineHold(t *testing.T) {
 		t.Errorf("busy %d, want %d", l.BusyTotal, d2)
 	}
 }
+
+// TestRWSemReadPass: a pass through a free read lock costs two atomics and
+// counts one acquisition; with a writer inside it queues like down_read.
+func TestRWSemReadPass(t *testing.T) {
+	p := testProfile()
+	h := newHarness(t, nil)
+	s := NewRWSem(h.eng, p, h.notify())
+	if ok, c := s.ReadPass(0, 0); !ok || c != 2*p.RMW || s.Readers() != 0 || s.Stats().Acquisitions != 1 {
+		t.Fatalf("free pass: ok %v cost %d readers %d stats %+v", ok, c, s.Readers(), s.Stats())
+	}
+	if ok, _ := s.Lock(1, 1); !ok {
+		t.Fatal("writer did not get a free lock")
+	}
+	if ok, _ := s.ReadPass(2, 2); ok {
+		t.Fatal("a pass went through a write-held lock")
+	}
+}

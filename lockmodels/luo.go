@@ -118,6 +118,7 @@ type Thread struct {
 	waitFrom    sim.Time
 	held        *Mutex    // session or global mutex held, for owner-sleeps signalling
 	waitingOn   *Mutex    // mutex the thread waits for
+	passing     *RWSem    // rwsem the thread waits to pass through (stReadPass)
 	ownerParked *Mutex    // mutex the thread owns while waiting for a CPU
 	asleepIn    [2]*Mutex // mutexes whose owner this thread is, asleep in a callback until its next resume
 }
@@ -139,6 +140,7 @@ const (
 	stUnlock     // mutex a
 	stRLock      // rwsem a (see rwsemRef)
 	stRUnlock    // rwsem a
+	stReadPass   // rwsem a: down_read then up_read with nothing in between
 	stWLock      // rwsem a
 	stWUnlock    // rwsem a
 	stModGet     // module a (design's refcount policy)
@@ -399,6 +401,10 @@ func (k *LUO) Handle(ev sim.Event) {
 		}
 	case evGrant:
 		t.Wait += k.eng.Now() - t.waitFrom
+		if rw := t.passing; rw != nil {
+			t.passing = nil
+			t.pending += rw.RUnlock(t.ID, t.cpu)
+		}
 		m := t.waitingOn
 		t.waitingOn = nil
 		if !k.takeCPU(t) {
@@ -553,6 +559,17 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 		return true
 	case stRUnlock:
 		k.charge(t, k.rw[s.a].RUnlock(t.ID, t.cpu))
+	case stReadPass:
+		rw := k.rw[s.a]
+		ok, c := rw.ReadPass(t.ID, t.cpu)
+		if !ok {
+			// Wait to enter; leave as soon as the read lock is granted.
+			t.waitFrom = now
+			t.passing = rw
+			k.dropCPU(t)
+			return true
+		}
+		k.charge(t, c)
 	case stWUnlock:
 		k.charge(t, k.rw[s.a].Unlock(t.ID, t.cpu))
 	case stModGet, stModPut:

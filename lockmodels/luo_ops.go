@@ -71,9 +71,16 @@ func (b *builder) regRead(h int, flb bool, lock bool) {
 	}
 	if lock {
 		b.add(stRLock, rw)
-	} else {
-		b.add(stRUnlock, rw)
+		return
 	}
+	if n := len(b.steps); n > 0 && b.steps[n-1].kind == stRLock && b.steps[n-1].a == rw {
+		// Nothing costs time inside the section (a lookup on a machine
+		// whose lookups are free, an FLB walk of a handler without FLBs):
+		// enter and leave in one step.
+		b.steps[n-1].kind = stReadPass
+		return
+	}
+	b.add(stRUnlock, rw)
 }
 
 // flbWalk is luo_flb_file_preserve/unpreserve/finish for handler h: under

@@ -94,6 +94,21 @@ func (s *RWSem) addReader(at sim.Time) {
 	s.readers++
 }
 
+// ReadPass is down_read immediately followed by up_read, with nothing in
+// between. If the read lock is free for readers it returns true and the
+// cost of both atomics; otherwise the thread queues as RLock's would, and
+// must call RUnlock once granted.
+func (s *RWSem) ReadPass(tid int32, cpu int) (bool, sim.Time) {
+	if s.writer >= 0 || s.queue.len() > 0 || s.handoff {
+		return s.RLock(tid, cpu)
+	}
+	now := s.eng.Now()
+	s.rmw(now, cpu)
+	c := s.rmw(now, cpu) // queued behind the first: its delay covers both
+	s.stats.Acquisitions++
+	return true, c
+}
+
 // RUnlock is up_read; it returns the reader's cost.
 func (s *RWSem) RUnlock(tid int32, cpu int) sim.Time {
 	now := s.eng.Now()
