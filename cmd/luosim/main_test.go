@@ -126,11 +126,19 @@ func TestRunCommand(t *testing.T) {
 }
 
 func TestScenarioCommand(t *testing.T) {
-	var so, se bytes.Buffer
-	if err := run([]string{"scenario"}, &so, &se); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(so.String(), "name: vm-fleet") || !strings.Contains(so.String(), "designs:") {
-		t.Errorf("scenario printed %q", so.String())
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scenario"}, "name: vm-fleet"},
+		{[]string{"scenario", "steady-contention"}, "name: steady-contention"},
+	} {
+		var so, se bytes.Buffer
+		if err := run(tt.args, &so, &se); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(so.String(), tt.want) || !strings.Contains(so.String(), "designs:") {
+			t.Errorf("%v printed %q", tt.args, so.String())
+		}
 	}
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -58,8 +60,14 @@ func loadScenario(args []string, f *runFlags) (*workload.Scenario, string, error
 	case 1:
 		name = args[0]
 		data, err := os.ReadFile(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			// Not a file: the name of an embedded scenario?
+			if src, eerr := workload.EmbeddedSource(name); eerr == nil {
+				data, err, name = src, nil, "embedded:"+name
+			}
+		}
 		if err != nil {
-			return nil, "", &usageError{err.Error()}
+			return nil, "", &usageError{fmt.Sprintf("%v (embedded scenarios: %s)", err, strings.Join(workload.EmbeddedNames(), ", "))}
 		}
 		if sc, err = workload.Parse(name, data); err != nil {
 			return nil, "", &usageError{err.Error()}
