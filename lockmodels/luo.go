@@ -154,6 +154,7 @@ const (
 
 type step struct {
 	kind stepKind
+	pre  int8 // 1 + a commit kind to apply before the step (a fused stCommit); 0: none
 	a, b int32
 	d    sim.Time
 }
@@ -446,6 +447,9 @@ func (k *LUO) run(t *Thread) {
 			k.eng.Schedule(t.pending, k.id, evResume, t.ID)
 			t.pending = 0
 			return
+		}
+		if s.pre != 0 && !t.Failed {
+			k.commit(t, int32(s.pre-1))
 		}
 		if k.exec(t, s) {
 			return

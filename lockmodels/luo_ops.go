@@ -6,17 +6,60 @@ import (
 
 // builder appends the steps of one op.
 type builder struct {
-	k     *LUO
-	steps []step
+	k      *LUO
+	steps  []step
+	commit int8 // 1 + a commit kind waiting to be fused into the next synchronous step
+}
+
+// free reports whether shared atomics cost nothing on this machine (the
+// ideal profile): then a lock that can neither block nor take time — the
+// xarray's spinlock around a free tree update, an empty read section of a
+// registry rwsem that is never written in a run — changes no number but
+// its own acquisition count, and is left out of the program.
+func (b *builder) free() bool {
+	p := b.k.prof
+	return p.RMW == 0 && p.LineLLC == 0 && p.LineSocket == 0 && p.LineRemote == 0
+}
+
+// xa is xa_insert/xa_erase on the global luo_preserved_files xarray.
+func (b *builder) xa() {
+	if b.free() && b.k.prof.XArray == 0 {
+		return
+	}
+	b.add(stXA, 0)
 }
 
 func (b *builder) add(kind stepKind, a int32) int {
-	b.steps = append(b.steps, step{kind: kind, a: a})
+	b.addB(kind, a, 0)
 	return len(b.steps) - 1
 }
 
+// addB appends a step. LUO's bookkeeping (stCommit) is not a step of its
+// own when a synchronous step follows: it rides on that step (applied
+// first, and only if the op has not failed), which saves a dispatch.
 func (b *builder) addB(kind stepKind, a, c int32) {
-	b.steps = append(b.steps, step{kind: kind, a: a, b: c})
+	if kind == stCommit {
+		b.flushCommit()
+		b.commit = int8(c + 1)
+		return
+	}
+	st := step{kind: kind, a: a, b: c}
+	if b.commit != 0 {
+		if kind > stSync {
+			st.pre, b.commit = b.commit, 0
+		} else {
+			b.flushCommit()
+		}
+	}
+	b.steps = append(b.steps, st)
+}
+
+// flushCommit emits a pending commit as a step of its own.
+func (b *builder) flushCommit() {
+	if b.commit != 0 {
+		b.steps = append(b.steps, step{kind: stCommit, b: int32(b.commit - 1)})
+		b.commit = 0
+	}
 }
 
 // walk emits a list walk of the sessions (a: 0 outgoing, 1 incoming),
@@ -31,12 +74,14 @@ func (b *builder) walk(a int32) {
 // perFileCost emits d per file the session holds, counted when it runs.
 func (b *builder) perFileCost(d sim.Time) {
 	if d > 0 {
+		b.flushCommit()
 		b.steps = append(b.steps, step{kind: stPerFile, d: d})
 	}
 }
 
 func (b *builder) delay(d sim.Time) {
 	if d > 0 {
+		b.flushCommit()
 		b.steps = append(b.steps, step{kind: stDelay, d: d})
 	}
 }
@@ -48,6 +93,7 @@ func (b *builder) callback(h int, cb int) {
 	if d := &fh.Cost[cb]; d.Kind() == sim.DistConst && d.Mean() == 0 && fh.Extra[cb] == 0 {
 		return
 	}
+	b.flushCommit()
 	b.steps = append(b.steps, step{kind: stCallback, a: int32(h), b: int32(cb)})
 }
 
@@ -76,7 +122,14 @@ func (b *builder) regRead(h int, flb bool, lock bool) {
 	if n := len(b.steps); n > 0 && b.steps[n-1].kind == stRLock && b.steps[n-1].a == rw {
 		// Nothing costs time inside the section (a lookup on a machine
 		// whose lookups are free, an FLB walk of a handler without FLBs):
-		// enter and leave in one step.
+		// enter and leave in one step, or not at all on a free machine.
+		if b.free() {
+			if pre := b.steps[n-1].pre; pre != 0 {
+				b.commit = pre // it rode on the RLock: keep it for the next step
+			}
+			b.steps = b.steps[:n-1]
+			return
+		}
 		b.steps[n-1].kind = stReadPass
 		return
 	}
@@ -112,7 +165,7 @@ func (b *builder) release(h int) {
 	p := b.k.prof
 	b.callback(h, CBUnpreserve)                 // fh->ops->unpreserve
 	b.flbWalk(h, 1)                             // luo_flb_file_unpreserve
-	b.add(stXA, 0)                              // xa_erase(&luo_preserved_files)
+	b.xa()                                      // xa_erase(&luo_preserved_files)
 	b.modRef(b.k.cfg.Handlers[h].Module, false) // module_put(fh->ops->owner)
 	b.delay(p.RMW)                              // fput: file_ref_put on the file's own line
 	b.delay(p.Alloc)                            // kfree(luo_file)
@@ -200,7 +253,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		b.delay(sim.Time(h+1) * p.Lookup)   // can_preserve() on each handler until a match: O(H)
 		b.add(stModGet, int32(fh.Module))   // try_module_get(fh->ops->owner)
 		b.regRead(h, false, false)          // up_read
-		b.add(stXA, 0)                      // xa_insert(&luo_preserved_files): xa_lock
+		b.xa()                              // xa_insert(&luo_preserved_files): xa_lock
 		b.flbWalk(h, 0)                     // luo_flb_file_preserve: second registry read
 		b.delay(p.Alloc)                    // kzalloc(luo_file), mutex_init
 		b.callback(h, CBPreserve)           // fh->ops->preserve: the heavy part
@@ -253,7 +306,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		b.delay(p.RMW)            // mutex(luo_file): private, uncontended
 		b.callback(h, CBRetrieve) // fh->ops->retrieve
 		b.delay(p.RMW)            // get_file
-		b.add(stXA, 0)            // xa_insert
+		b.xa()                    // xa_insert
 		b.addB(stCommit, 0, commitRetrieve)
 		b.delay(p.RMW) // mutex_unlock(luo_file)
 		b.add(stUnlock, mutexSession)
@@ -269,7 +322,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 			b.delay(p.RMW)                            // mutex(luo_file)
 			b.callback(h, CBFinish)                   // fh->ops->finish
 			b.flbWalk(h, 2)                           // luo_flb_file_finish
-			b.add(stXA, 0)                            // xa_erase
+			b.xa()                                    // xa_erase
 			b.delay(p.RMW)                            // fput
 			b.modRef(k.cfg.Handlers[h].Module, false) // module_put
 			b.delay(p.Alloc)                          // kfree
@@ -285,6 +338,7 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 	default:
 		panic("lockmodels: op " + t.Op.String() + " does not run on a thread")
 	}
+	b.flushCommit()
 	return b.steps
 }
 
