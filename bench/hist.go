@@ -130,3 +130,18 @@ func (h *Histogram) Quantile(q float64) float64 {
 	}
 	return float64(h.max)
 }
+
+// Buckets calls f for every non-empty bucket in increasing order with the
+// bucket's largest value and its count.
+func (h *Histogram) Buckets(f func(high int64, count uint64)) {
+	for band, b := range h.bands {
+		if b == nil {
+			continue
+		}
+		for sub, c := range b {
+			if c > 0 {
+				f(bucketHigh(band, sub), c)
+			}
+		}
+	}
+}

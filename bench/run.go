@@ -31,6 +31,8 @@ type Document struct {
 	Evidence       string          `json:"evidence"`
 	Percentile     string          `json:"percentile_method"`
 	Results        []PointResult   `json:"results"`
+
+	scenarioName string
 }
 
 // PercentileMethod names how percentiles are computed.
@@ -46,7 +48,25 @@ type PointResult struct {
 	Phases       map[string]float64    `json:"phases"`
 	Hazards      map[string]int        `json:"hazards"`
 	Events       uint64                `json:"events"`
+	Replicas     []ReplicaResult       `json:"replicas"`
 	axes         lockmodels.Design
+	hists        map[string]*Histogram // merged latency per op, for .hgrm files
+}
+
+// ReplicaResult is what one replication measured, per op.
+type ReplicaResult struct {
+	Replication int                  `json:"replication"`
+	Ops         map[string]ReplicaOp `json:"ops"`
+}
+
+// ReplicaOp is one op kind in one replication.
+type ReplicaOp struct {
+	Count          uint64  `json:"count"`
+	MeanNs         float64 `json:"latency_ns_mean"`
+	P50Ns          float64 `json:"latency_ns_p50"`
+	P99Ns          float64 `json:"latency_ns_p99"`
+	WaitMeanNs     float64 `json:"wait_ns_mean"`
+	ThroughputPerS float64 `json:"throughput_per_s"`
 }
 
 // OpResult summarises one kind of operation.
@@ -128,7 +148,7 @@ func Run(sc *workload.Scenario, cfg RunConfig) *Document {
 		out[i] = repResult{rec, res}
 	})
 	doc := &Document{Version: cfg.Version, Scenario: sc.CanonicalJSON(), ScenarioSHA256: sc.SHA256(),
-		Seed: sc.Seed, Evidence: "simulated", Percentile: PercentileMethod}
+		Seed: sc.Seed, Evidence: "simulated", Percentile: PercentileMethod, scenarioName: sc.Name}
 	for i := 0; i < len(items); i += sc.Replications {
 		doc.Results = append(doc.Results, combine(items[i].pt, out[i:i+sc.Replications]))
 	}
@@ -140,7 +160,24 @@ func Run(sc *workload.Scenario, cfg RunConfig) *Document {
 // means, throughput and phases as means over replications.
 func combine(pt workload.Point, reps []repResult) PointResult {
 	pr := PointResult{Design: pt.Design.Name, CPUs: pt.CPUs, Replications: len(reps), axes: pt.Design,
-		Ops: map[string]OpResult{}, Locks: map[string]LockResult{}, Phases: map[string]float64{}, Hazards: map[string]int{}}
+		Ops: map[string]OpResult{}, Locks: map[string]LockResult{}, Phases: map[string]float64{}, Hazards: map[string]int{},
+		hists: map[string]*Histogram{}}
+	for i, r := range reps {
+		rr := ReplicaResult{Replication: i, Ops: map[string]ReplicaOp{}}
+		for op := lockmodels.Op(0); op < lockmodels.NumOps; op++ {
+			h := &r.rec.lat[op]
+			if h.Count() == 0 {
+				continue
+			}
+			ro := ReplicaOp{Count: h.Count(), MeanNs: h.Mean(), P50Ns: h.Quantile(0.5), P99Ns: h.Quantile(0.99),
+				WaitMeanNs: r.rec.wait[op].Mean()}
+			if w := r.res.OpWindow[op]; w > 0 {
+				ro.ThroughputPerS = float64(h.Count()) / w.Seconds()
+			}
+			rr.Ops[op.String()] = ro
+		}
+		pr.Replicas = append(pr.Replicas, rr)
+	}
 	for op := lockmodels.Op(0); op < lockmodels.NumOps; op++ {
 		var lat, wait Histogram
 		var latMeans, waitMeans, latP99s, waitP99s []float64
@@ -166,6 +203,7 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 		if lat.Count() == 0 {
 			continue
 		}
+		pr.hists[op.String()] = &lat
 		pr.Ops[op.String()] = OpResult{Count: lat.Count(), Failed: failed,
 			ThroughputPerS: tput / float64(len(reps)),
 			Latency:        summarize(&lat, latMeans, latP99s), Wait: summarize(&wait, waitMeans, waitP99s),

@@ -152,8 +152,8 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if f.out != "" {
-		var res bytes.Buffer
-		if err := bench.WriteJSON(&res, doc); err != nil {
+		files, err := bench.ResultFiles(doc)
+		if err != nil {
 			return err
 		}
 		manifest, err := json.MarshalIndent(map[string]any{
@@ -170,7 +170,8 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFiles(f.out, map[string][]byte{"results.json": res.Bytes(), "manifest.json": append(manifest, '\n')}); err != nil {
+		files["manifest.json"] = append(manifest, '\n')
+		if err := writeFiles(f.out, files); err != nil {
 			return err
 		}
 	}
@@ -180,7 +181,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if !f.quiet {
 		fmt.Fprintf(stderr, "luosim: done in %.1fs\n", wall.Seconds())
 		if f.out != "" {
-			fmt.Fprintf(stderr, "results: %s\n", filepath.Join(f.out, "results.json"))
+			fmt.Fprintf(stderr, "results: %s (also results.csv, results.txt, hgrm/, manifest.json)\n", filepath.Join(f.out, "results.json"))
 		}
 	}
 	return nil
@@ -216,7 +217,11 @@ func writeFiles(dir string, files map[string][]byte) (err error) {
 		}
 	}()
 	for _, n := range names {
-		tmp, err := os.CreateTemp(dir, "."+n+".tmp*")
+		sub := filepath.Dir(filepath.Join(dir, n))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return err
+		}
+		tmp, err := os.CreateTemp(sub, "."+filepath.Base(n)+".tmp*")
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,163 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ResultFiles renders doc into the result files of product.md §4, by file
+// name: results.json, results.csv (long form), results.txt (Go benchmark
+// format, for benchstat) and one HdrHistogram percentile file per design,
+// CPU count and op (hgrm/...). They depend only on doc, never on the
+// invocation.
+func ResultFiles(doc *Document) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	var js bytes.Buffer
+	if err := WriteJSON(&js, doc); err != nil {
+		return nil, err
+	}
+	files["results.json"] = js.Bytes()
+	var c bytes.Buffer
+	if err := WriteCSV(&c, doc); err != nil {
+		return nil, err
+	}
+	files["results.csv"] = c.Bytes()
+	var t bytes.Buffer
+	if err := WriteBenchfmt(&t, doc); err != nil {
+		return nil, err
+	}
+	files["results.txt"] = t.Bytes()
+	for _, r := range doc.Results {
+		for _, op := range sortedOps(r.Ops) {
+			h := r.hists[op]
+			if h == nil {
+				continue
+			}
+			var b bytes.Buffer
+			writeHgrm(&b, h)
+			files[fmt.Sprintf("hgrm/%s.cpus=%d.%s.hgrm", fileSafe(r.Design), r.CPUs, op)] = b.Bytes()
+		}
+	}
+	return files, nil
+}
+
+func sortedOps(ops map[string]OpResult) []string {
+	names := make([]string, 0, len(ops))
+	for n := range ops {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// fileSafe makes a design name usable in file names and benchmark names
+// (inline designs are named session/refcount/registry).
+func fileSafe(s string) string { return strings.ReplaceAll(s, "/", "_") }
+
+// benchName turns an op name into a benchmark name: "retrieve-session" →
+// "BenchmarkRetrieveSession".
+func benchName(op string) string {
+	var b strings.Builder
+	b.WriteString("Benchmark")
+	for _, part := range strings.Split(op, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// WriteBenchfmt writes doc in the Go benchmark format: file configuration
+// lines, then one line per design, CPU count, op and replication, such as
+//
+//	BenchmarkPreserve/design=v3-merged/cpus=16 224 412345 sim-ns/op 398000 p50-sim-ns 1210000 p99-sim-ns 5123 ops/sim-s
+//
+// so that `benchstat -col /design results.txt` compares designs. Units
+// carry a sim- prefix so simulated numbers are never read as measured.
+func WriteBenchfmt(w *bytes.Buffer, doc *Document) error {
+	fmt.Fprintf(w, "luosim-version: %s\n", doc.Version)
+	fmt.Fprintf(w, "scenario-sha256: %s\n", doc.ScenarioSHA256)
+	fmt.Fprintf(w, "seed: %d\n", doc.Seed)
+	fmt.Fprintf(w, "evidence: %s\n", doc.Evidence)
+	fmt.Fprintf(w, "percentile-method: value at or below which the share falls\n")
+	w.WriteString("\nUnit sim-ns/op better=lower\nUnit p50-sim-ns better=lower\nUnit p99-sim-ns better=lower\nUnit ops/sim-s better=higher\n\n")
+	for _, r := range doc.Results {
+		for _, op := range sortedOps(r.Ops) {
+			for _, rep := range r.Replicas {
+				ro, ok := rep.Ops[op]
+				if !ok || ro.Count == 0 {
+					continue
+				}
+				fmt.Fprintf(w, "%s/design=%s/cpus=%d %d %s sim-ns/op %s p50-sim-ns %s p99-sim-ns %s ops/sim-s\n",
+					benchName(op), fileSafe(r.Design), r.CPUs, ro.Count, fmtFloat(ro.MeanNs), fmtFloat(ro.P50Ns),
+					fmtFloat(ro.P99Ns), fmtFloat(ro.ThroughputPerS))
+			}
+		}
+	}
+	return nil
+}
+
+// WriteCSV writes doc in long form: one row per design, CPU count,
+// replication, op and metric.
+func WriteCSV(w *bytes.Buffer, doc *Document) error {
+	cw := csv.NewWriter(w)
+	name := doc.scenarioName
+	cw.Write([]string{"scenario", "design", "cpus", "replication", "op", "metric", "unit", "value"})
+	for _, r := range doc.Results {
+		for _, rep := range r.Replicas {
+			for _, op := range sortedOps(r.Ops) {
+				ro, ok := rep.Ops[op]
+				if !ok {
+					continue
+				}
+				row := func(metric, unit string, v float64) {
+					cw.Write([]string{name, r.Design, strconv.Itoa(r.CPUs), strconv.Itoa(rep.Replication), op, metric, unit, fmtFloat(v)})
+				}
+				row("count", "ops", float64(ro.Count))
+				row("latency_mean", "sim-ns", ro.MeanNs)
+				row("latency_p50", "sim-ns", ro.P50Ns)
+				row("latency_p99", "sim-ns", ro.P99Ns)
+				row("wait_mean", "sim-ns", ro.WaitMeanNs)
+				row("throughput", "ops/sim-s", ro.ThroughputPerS)
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeHgrm writes h as HdrHistogram percentile text (the format of
+// hdrhistogram-go's PercentilesPrint), values in nanoseconds: one row per
+// non-empty bucket.
+func writeHgrm(w *bytes.Buffer, h *Histogram) {
+	fmt.Fprintf(w, "%12s %14s %10s %14s\n\n", "Value", "Percentile", "TotalCount", "1/(1-Percentile)")
+	total := h.Count()
+	var seen uint64
+	var sq float64
+	mean := h.Mean()
+	h.Buckets(func(high int64, c uint64) {
+		seen += c
+		q := float64(seen) / float64(total)
+		inv := "inf"
+		if q < 1 {
+			inv = fmt.Sprintf("%.2f", 1/(1-q))
+		}
+		fmt.Fprintf(w, "%12.3f %14.12f %10d %14s\n", float64(high), q, seen, inv)
+		d := float64(high) - mean
+		sq += float64(c) * d * d
+	})
+	sd := 0.0
+	if total > 1 {
+		sd = math.Sqrt(sq / float64(total))
+	}
+	fmt.Fprintf(w, "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n", mean, sd)
+	fmt.Fprintf(w, "#[Max     = %12.3f, Total count    = %12d]\n", float64(h.Max()), total)
+	fmt.Fprintf(w, "#[Buckets = %12d, SubBuckets     = %12d]\n", histBands, histSub)
+}
