@@ -10,6 +10,7 @@
 // The commands are:
 //
 //	run       run a scenario (the embedded default when none is given)
+//	compare   compare two designs on common random numbers
 //	validate  compare the simulator with analytic queueing results
 //	scenario  print a scenario in canonical form, defaults filled in
 //	designs   list the built-in lock designs

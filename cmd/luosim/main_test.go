@@ -142,3 +142,29 @@ func TestScenarioCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareCommand(t *testing.T) {
+	var so, se bytes.Buffer
+	for _, bad := range [][]string{{"compare"}, {"compare", "-design", "v3-merged"}, {"compare", "-design", "v3-merged,v9"},
+		{"compare", "-design", "v2-no-refcount,v3-merged", "-count", "1"}, {"compare", "-design", "a,b,c"}} {
+		if err := run(bad, &so, &se); err == nil || exitCode(err) != 2 {
+			t.Errorf("%v: err %v, want exit 2", bad, err)
+		}
+	}
+	so.Reset()
+	if err := run([]string{"compare", "-q", "-json", "-design", "v2-no-refcount,v3-merged", "-cpus", "8"}, &so, &se); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		A, B        string
+		Comparisons []struct {
+			Op, Metric, Verdict string
+		}
+	}
+	if err := json.Unmarshal(so.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.A != "v2-no-refcount" || out.B != "v3-merged" || len(out.Comparisons) < 9 || out.Comparisons[0].Verdict == "" {
+		t.Errorf("compare -json: %+v", out)
+	}
+}

@@ -273,3 +273,44 @@ func runScenario(args []string, stdout, stderr io.Writer) error {
 	_, err = stdout.Write(sc.CanonicalYAML())
 	return err
 }
+
+func runCompare(args []string, stdout, stderr io.Writer) error {
+	var f runFlags
+	fs := newFlags("compare", stderr)
+	f.register(fs)
+	threshold := fs.Float64("threshold", 1, "smallest difference, in `percent`, called significant")
+	if err := fs.Parse(args); err != nil {
+		return flagErr(err)
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	designs := strings.Split(f.designs, ",")
+	if len(designs) != 2 || designs[0] == "" || designs[1] == "" {
+		return &usageError{"-design A,B: compare needs exactly two designs"}
+	}
+	sc, _, err := loadScenario(fs.Args(), &f)
+	if err != nil {
+		return err
+	}
+	if sc.Replications < 2 {
+		return &usageError{fmt.Sprintf("compare needs at least 2 replications (the scenario or -count gives %d)", sc.Replications)}
+	}
+	if !f.quiet {
+		fmt.Fprintf(stderr, "luosim: %s: %s vs %s x %d cpu counts x %d replications ...\n",
+			sc.Name, sc.Designs[0].Name, sc.Designs[1].Name, len(sc.CPUs), sc.Replications)
+	}
+	version, _, _ := versionInfo()
+	doc := bench.Run(sc, bench.RunConfig{Version: version, Workers: f.jobs})
+	a, b := sc.Designs[0].Name, sc.Designs[1].Name
+	if !(*threshold >= 0) {
+		return &usageError{fmt.Sprintf("-threshold %g: want a non-negative percentage", *threshold)}
+	}
+	cs, err := bench.Compare(doc, a, b, *threshold)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		return bench.WriteCompareJSON(stdout, a, b, cs)
+	}
+	return bench.WriteCompare(stdout, a, b, cs)
+}
