@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/luosim/luosim/lockmodels"
-	"github.com/luosim/luosim/sim"
 	"github.com/luosim/luosim/workload"
 )
 
@@ -70,4 +69,4 @@ workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 10us}}
 
 type countRecorder struct{ n uint64 }
 
-func (c *countRecorder) Record(lockmodels.Op, sim.Time, sim.Time, sim.Time, bool) { c.n++ }
+func (c *countRecorder) Record(lockmodels.Op, workload.Sample) { c.n++ }

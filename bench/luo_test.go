@@ -266,3 +266,31 @@ func TestCIFields(t *testing.T) {
 		}
 	}
 }
+
+// TestCPUOpsAndLockFields: closed loops pinned to CPUs share the work
+// evenly; lock classes report hand-offs and contention shares that add up.
+func TestCPUOpsAndLockFields(t *testing.T) {
+	sc := parse(t, `
+name: fairness
+replications: 2
+machine: xeon2s-icx
+cpus: 8
+designs: [global-mutex]
+handlers: [{name: h, preserve: {dist: exp, mean: 2us}}]
+sessions: {count: 8, files: [{handler: h, count: 2}]}
+workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 20us}}, mix: {preserve: 1}, duration: 20ms, warmup: 2ms}
+`)
+	r := Run(sc, RunConfig{Workers: 2}).Results[0]
+	c := r.CPUOps
+	if c == nil || c.Fairness == nil || *c.Fairness > 1.2 || c.Min == 0 {
+		t.Fatalf("cpu ops %+v: want every CPU busy, max/min ≤ 1.2", c)
+	}
+	if got := uint64(c.Mean*8 + 0.5); got != r.Ops["preserve"].Count {
+		t.Errorf("per-CPU ops add up to %d, preserves %d", got, r.Ops["preserve"].Count)
+	}
+	l := r.Locks["luo_global_mutex"]
+	h := l.Handoffs
+	if l.Contended == 0 || h.Spinner+h.Sleeper != l.Contended || l.ContendedShare != float64(l.Contended)/float64(l.Acquisitions) {
+		t.Errorf("global mutex %+v: hand-offs should add up to the contended acquisitions", l)
+	}
+}

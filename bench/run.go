@@ -48,9 +48,20 @@ type PointResult struct {
 	Phases       map[string]float64    `json:"phases"`
 	Hazards      map[string]int        `json:"hazards"`
 	Events       uint64                `json:"events"`
+	CPUOps       *CPUOps               `json:"cpu_ops"` // null for runs without per-CPU work
 	Replicas     []ReplicaResult       `json:"replicas"`
 	axes         lockmodels.Design
 	hists        map[string]*Histogram // merged latency per op, for .hgrm files
+}
+
+// CPUOps is how evenly the simulated CPUs shared the work: operations
+// completed per CPU, summed over replications.
+type CPUOps struct {
+	Min  uint64  `json:"min"`
+	Max  uint64  `json:"max"`
+	Mean float64 `json:"mean"`
+	// Fairness is Max/Min, null when some CPU completed nothing.
+	Fairness *float64 `json:"fairness_max_min"`
 }
 
 // ReplicaResult is what one replication measured, per op.
@@ -97,12 +108,22 @@ type Summary struct {
 // LockResult summarises one lock class. Utilization is the mean share of
 // time each lock of the class was held.
 type LockResult struct {
-	Acquisitions uint64  `json:"acquisitions"`
-	Contended    uint64  `json:"contended"`
-	WaitNsMean   float64 `json:"wait_ns_mean"`
-	HoldNsMean   float64 `json:"hold_ns_mean"`
-	Utilization  float64 `json:"utilization"`
-	Transfers    uint64  `json:"cache_line_transfers"`
+	Acquisitions   uint64   `json:"acquisitions"`
+	Contended      uint64   `json:"contended"`
+	ContendedShare float64  `json:"contended_share"`
+	WaitNsMean     float64  `json:"wait_ns_mean"`
+	HoldNsMean     float64  `json:"hold_ns_mean"`
+	Utilization    float64  `json:"utilization"`
+	Transfers      uint64   `json:"cache_line_transfers"`
+	Handoffs       Handoffs `json:"handoffs"`
+	MaxQueue       int      `json:"max_queue"`
+}
+
+// Handoffs counts how a contended lock passed from owner to owner.
+type Handoffs struct {
+	Spinner uint64 `json:"spinner"` // to a waiter spinning on its CPU (one line transfer)
+	Sleeper uint64 `json:"sleeper"` // to a sleeping waiter (a wake-up)
+	Stolen  uint64 `json:"stolen"`  // taken by a newcomer while a woken waiter was on its way
 }
 
 // opRecorder collects one replication's operations.
@@ -110,14 +131,21 @@ type opRecorder struct {
 	lat, wait [lockmodels.NumOps]Histogram
 	cb        [lockmodels.NumOps]float64
 	failed    [lockmodels.NumOps]uint64
+	perCPU    []uint64 // ops completed per CPU
 }
 
-func (r *opRecorder) Record(op lockmodels.Op, latency, wait, callback sim.Time, failed bool) {
-	r.lat[op].Record(int64(latency))
-	r.wait[op].Record(int64(wait))
-	r.cb[op] += float64(callback)
-	if failed {
+func (r *opRecorder) Record(op lockmodels.Op, s workload.Sample) {
+	r.lat[op].Record(int64(s.Latency))
+	r.wait[op].Record(int64(s.Wait))
+	r.cb[op] += float64(s.Callback)
+	if s.Failed {
 		r.failed[op]++
+	}
+	if s.CPU >= 0 {
+		for len(r.perCPU) <= s.CPU {
+			r.perCPU = append(r.perCPU, 0)
+		}
+		r.perCPU[s.CPU]++
 	}
 }
 
@@ -233,15 +261,48 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 		pr.Events += r.res.Events
 	}
 	for name, a := range locks {
-		pr.Locks[name] = LockResult{Acquisitions: a.s.Acquisitions, Contended: a.s.Contended,
+		lr := LockResult{Acquisitions: a.s.Acquisitions, Contended: a.s.Contended,
 			WaitNsMean: a.s.MeanWait(), HoldNsMean: a.s.MeanHold(), Utilization: a.s.Utilization(a.elapsed),
-			Transfers: a.s.Transfers}
+			Transfers: a.s.Transfers, MaxQueue: a.s.MaxQueue,
+			Handoffs: Handoffs{Spinner: a.s.HandoffSpinner, Sleeper: a.s.HandoffSleeper, Stolen: a.s.Stolen}}
+		if a.s.Acquisitions > 0 {
+			lr.ContendedShare = float64(a.s.Contended) / float64(a.s.Acquisitions)
+		}
+		pr.Locks[name] = lr
 	}
+	pr.CPUOps = cpuOps(pt.CPUs, reps)
 	n := float64(len(reps))
 	pr.Phases["preserve_ns"] = float64(phases.Preserve) / n
 	pr.Phases["blackout_ns"] = float64(phases.Blackout) / n
 	pr.Phases["restore_ns"] = float64(phases.Restore) / n
 	return pr
+}
+
+// cpuOps sums the operations each of the point's CPUs completed.
+func cpuOps(cpus int, reps []repResult) *CPUOps {
+	per := make([]uint64, cpus)
+	for _, r := range reps {
+		for c, n := range r.rec.perCPU {
+			if c < cpus {
+				per[c] += n
+			}
+		}
+	}
+	c := &CPUOps{Min: per[0], Max: per[0]}
+	var sum uint64
+	for _, n := range per {
+		c.Min, c.Max = min(c.Min, n), max(c.Max, n)
+		sum += n
+	}
+	if sum == 0 {
+		return nil
+	}
+	c.Mean = float64(sum) / float64(cpus)
+	if c.Min > 0 {
+		f := float64(c.Max) / float64(c.Min)
+		c.Fairness = &f
+	}
+	return c
 }
 
 func summarize(h *Histogram, means, p99s []float64) Summary {

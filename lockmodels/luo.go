@@ -304,6 +304,9 @@ func (k *LUO) StartAfter(t *Thread, d sim.Time) {
 	k.eng.Schedule(d, k.id, evStart, t.ID)
 }
 
+// CPU returns the CPU t last ran on (-1 before it ever ran).
+func (t *Thread) CPU() int { return t.cpu }
+
 // program returns the compiled steps of t's op, compiling them on first
 // use. Programs are shared by every thread: execution never modifies them.
 func (k *LUO) program(t *Thread) []step {

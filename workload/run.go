@@ -21,9 +21,18 @@ type Point struct {
 // random numbers, product.md §6).
 func (p Point) Key() string { return "cpus=" + strconv.Itoa(p.CPUs) }
 
+// Sample is one measured operation.
+type Sample struct {
+	Latency  sim.Time // issue (or arrival) to completion
+	Wait     sim.Time // waiting for locks and shared cache lines
+	Callback sim.Time // in handler and FLB callbacks
+	CPU      int      // the CPU the op completed on; -1 for machine-wide ops (reboot, deserialize)
+	Failed   bool
+}
+
 // Recorder receives each measured operation.
 type Recorder interface {
-	Record(op lockmodels.Op, latency, wait, callback sim.Time, failed bool)
+	Record(op lockmodels.Op, s Sample)
 }
 
 // Result is what one run measured besides its operations.
@@ -233,7 +242,7 @@ func (d *driver) Handle(ev sim.Event) {
 		d.phase = 2
 		dz := d.k.Deserialize()
 		d.deserialize = dz
-		d.rec.Record(lockmodels.OpDeserialize, dz, 0, 0, false)
+		d.rec.Record(lockmodels.OpDeserialize, Sample{Latency: dz, CPU: -1})
 		d.eng.Schedule(dz, d.id, evRestore, 0)
 	case evRestore:
 		// Clients whose session was never created (-ENOSPC) have nothing
@@ -275,6 +284,10 @@ func (d *driver) Handle(ev sim.Event) {
 	}
 }
 
+func sampleOf(t *lockmodels.Thread) Sample {
+	return Sample{Latency: t.Done - t.Issued, Wait: t.Wait, Callback: t.Callback, CPU: t.CPU(), Failed: t.Failed}
+}
+
 // runLifecycle: every session is created and its files preserved
 // concurrently, one client per session; then reboot (the blackout), then
 // deserialize, then every client retrieves its session and files and
@@ -310,7 +323,7 @@ func (d *driver) runLifecycle() {
 }
 
 func (d *driver) lifecycleDone(t *lockmodels.Thread) {
-	d.rec.Record(t.Op, t.Done-t.Issued, t.Wait, t.Callback, t.Failed)
+	d.rec.Record(t.Op, sampleOf(t))
 	F := len(d.cfg.Files)
 	if d.phase == 2 {
 		F = d.k.Files(t.Session) // retrieve only what was preserved
@@ -355,7 +368,7 @@ func (d *driver) lifecycleDone(t *lockmodels.Thread) {
 		d.res.Phases.Preserve = now
 		d.phase = 1
 		blackout, cb := d.k.Reboot()
-		d.rec.Record(lockmodels.OpReboot, blackout, 0, cb, false)
+		d.rec.Record(lockmodels.OpReboot, Sample{Latency: blackout, Callback: cb, CPU: -1})
 		d.res.Phases.Blackout = blackout
 		d.phaseStart = now + blackout
 		d.eng.Schedule(blackout, d.id, evBoot, 0)
@@ -441,7 +454,7 @@ func (d *driver) arrive() {
 
 func (d *driver) steadyDone(t *lockmodels.Thread) {
 	if t.Issued >= d.warmup && t.Done <= d.end {
-		d.rec.Record(t.Op, t.Done-t.Issued, t.Wait, t.Callback, t.Failed)
+		d.rec.Record(t.Op, sampleOf(t))
 	}
 	if d.sc.Workload.Arrival.Kind == Closed {
 		d.thinkThenPreserve(t)

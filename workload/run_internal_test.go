@@ -15,11 +15,11 @@ type tally struct {
 	fail [lockmodels.NumOps]int
 }
 
-func (t *tally) Record(op lockmodels.Op, latency, wait, callback sim.Time, failed bool) {
+func (t *tally) Record(op lockmodels.Op, s Sample) {
 	t.n[op]++
-	t.lat[op] += latency
-	t.wait[op] += wait
-	if failed {
+	t.lat[op] += s.Latency
+	t.wait[op] += s.Wait
+	if s.Failed {
 		t.fail[op]++
 	}
 }
