@@ -88,6 +88,14 @@ type OpResult struct {
 	Latency        Summary `json:"latency_ns"`
 	Wait           Summary `json:"wait_ns"`
 	CallbackMean   float64 `json:"callback_ns_mean"`
+	// Steady runs only: MSER5TruncateOps is how many measured ops (mean
+	// over replications) MSER-5 would still discard as warm-up after the
+	// configured warmup; near 0 means the warmup sufficed.
+	MSER5TruncateOps *float64 `json:"mser5_truncate_ops,omitempty"`
+	// BatchMeansCI is the 95% interval of the mean latency from batch
+	// means within the run, given for a single long steady replication
+	// (mean_ci95 needs several).
+	BatchMeansCI *BatchCI `json:"latency_batch_means_ci95,omitempty"`
 }
 
 // Summary is a latency distribution in nanoseconds.
@@ -132,6 +140,8 @@ type opRecorder struct {
 	cb        [lockmodels.NumOps]float64
 	failed    [lockmodels.NumOps]uint64
 	perCPU    []uint64 // ops completed per CPU
+	steady    bool
+	series    [lockmodels.NumOps]batchSeries // steady runs: latency batch means in completion order
 }
 
 func (r *opRecorder) Record(op lockmodels.Op, s workload.Sample) {
@@ -140,6 +150,9 @@ func (r *opRecorder) Record(op lockmodels.Op, s workload.Sample) {
 	r.cb[op] += float64(s.Callback)
 	if s.Failed {
 		r.failed[op]++
+	}
+	if r.steady {
+		r.series[op].add(float64(s.Latency))
 	}
 	if s.CPU >= 0 {
 		for len(r.perCPU) <= s.CPU {
@@ -171,7 +184,7 @@ func Run(sc *workload.Scenario, cfg RunConfig) *Document {
 	}
 	out := make([]repResult, len(items))
 	forEach(len(items), max(cfg.Workers, 1), func(i int) {
-		rec := &opRecorder{}
+		rec := &opRecorder{steady: sc.Workload.Kind == workload.Steady}
 		res := workload.Run(sc, items[i].pt, items[i].rep, rec)
 		out[i] = repResult{rec, res}
 	})
@@ -232,7 +245,21 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 			continue
 		}
 		pr.hists[op.String()] = &lat
-		pr.Ops[op.String()] = OpResult{Count: lat.Count(), Failed: failed,
+		var mserOps *float64
+		var batch *BatchCI
+		if reps[0].rec.steady {
+			var sum float64
+			for _, r := range reps {
+				bs := &r.rec.series[op]
+				sum += float64(mser(bs.means) * bs.size)
+			}
+			m := sum / float64(len(reps))
+			mserOps = &m
+			if len(reps) == 1 {
+				batch = batchMeansCI(reps[0].rec.series[op].means)
+			}
+		}
+		pr.Ops[op.String()] = OpResult{MSER5TruncateOps: mserOps, BatchMeansCI: batch, Count: lat.Count(), Failed: failed,
 			ThroughputPerS: tput / float64(len(reps)),
 			Latency:        summarize(&lat, latMeans, latP99s), Wait: summarize(&wait, waitMeans, waitP99s),
 			CallbackMean: cb / float64(lat.Count())}
