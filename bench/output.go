@@ -83,6 +83,7 @@ func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 // carry a sim- prefix so simulated numbers are never read as measured.
 func WriteBenchfmt(w *bytes.Buffer, doc *Document) error {
 	fmt.Fprintf(w, "luosim-version: %s\n", doc.Version)
+	fmt.Fprintf(w, "scenario: %s\n", doc.scenarioName)
 	fmt.Fprintf(w, "scenario-sha256: %s\n", doc.ScenarioSHA256)
 	fmt.Fprintf(w, "seed: %d\n", doc.Seed)
 	fmt.Fprintf(w, "evidence: %s\n", doc.Evidence)

@@ -96,24 +96,43 @@ func TestRunCommand(t *testing.T) {
 		t.Errorf("-q printed to stderr: %q", se.String())
 	}
 
-	// Results files: the same bytes whatever -j.
-	var files [2][]byte
+	// Result files: the same bytes whatever -j; only manifest.json may
+	// differ.
+	var trees [2]map[string][]byte
 	for i, j := range []string{"1", "2"} {
 		o := filepath.Join(dir, "j"+j)
 		if err := run([]string{"run", "-q", "-j", j, "-o", o, "-cpus", "1,8"}, &so, &se); err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(filepath.Join(o, "results.json"))
+		trees[i] = map[string][]byte{}
+		err := filepath.WalkDir(o, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(o, p)
+			trees[i][rel] = b
+			return err
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		files[i] = b
-		if _, err := os.Stat(filepath.Join(o, "manifest.json")); err != nil {
-			t.Error(err)
+		for _, want := range []string{"results.json", "results.csv", "results.txt", "manifest.json", "hgrm/v3-merged.cpus=8.preserve.hgrm"} {
+			if _, ok := trees[i][want]; !ok {
+				t.Errorf("-o wrote no %s", want)
+			}
 		}
 	}
-	if !bytes.Equal(files[0], files[1]) {
-		t.Error("results.json differs between -j 1 and -j 2")
+	if len(trees[0]) != len(trees[1]) {
+		t.Errorf("-j 1 wrote %d files, -j 2 %d", len(trees[0]), len(trees[1]))
+	}
+	for name, b := range trees[0] {
+		if name != "manifest.json" && !bytes.Equal(b, trees[1][name]) {
+			t.Errorf("%s differs between -j 1 and -j 2", name)
+		}
+		if strings.Contains(name, ".tmp") {
+			t.Errorf("temporary file %s left behind", name)
+		}
 	}
 
 	// Flag errors.
