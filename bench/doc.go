@@ -1,6 +1,6 @@
 // Package bench runs simulations and turns their output into statistics:
 // replications run in parallel (each single-threaded, results combined in
-// item order), latency histograms with three significant digits, Student-t
+// item order), latency percentiles from sim.Histogram, Student-t
 // confidence intervals, and the validation of the engine and the lock
 // primitives against the analytic queueing results of theory.go, which
 // `luosim validate` prints.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/luosim/luosim/sim"
 	"math"
 	"sort"
 	"strconv"
@@ -137,7 +138,7 @@ func WriteCSV(w *bytes.Buffer, doc *Document) error {
 // writeHgrm writes h as HdrHistogram percentile text (the format of
 // hdrhistogram-go's PercentilesPrint), values in nanoseconds: one row per
 // non-empty bucket.
-func writeHgrm(w *bytes.Buffer, h *Histogram) {
+func writeHgrm(w *bytes.Buffer, h *sim.Histogram) {
 	fmt.Fprintf(w, "%12s %14s %10s %14s\n\n", "Value", "Percentile", "TotalCount", "1/(1-Percentile)")
 	total := h.Count()
 	var seen uint64
@@ -160,5 +161,5 @@ func writeHgrm(w *bytes.Buffer, h *Histogram) {
 	}
 	fmt.Fprintf(w, "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n", mean, sd)
 	fmt.Fprintf(w, "#[Max     = %12.3f, Total count    = %12d]\n", float64(h.Max()), total)
-	fmt.Fprintf(w, "#[Buckets = %12d, SubBuckets     = %12d]\n", histBands, histSub)
+	fmt.Fprintf(w, "#[Buckets = %12d, SubBuckets     = %12d]\n", sim.HistBands, sim.HistSubBuckets)
 }

@@ -35,7 +35,7 @@ type queueModel struct {
 
 	// Measurements over [warmup, end): ops that arrived after warmup and
 	// completed before end.
-	resp, wait Histogram
+	resp, wait sim.Histogram
 	done       uint64
 	inSystem   int
 	area       float64 // ∫ inSystem dt over the window

@@ -51,7 +51,7 @@ type PointResult struct {
 	CPUOps       *CPUOps               `json:"cpu_ops"` // null for runs without per-CPU work
 	Replicas     []ReplicaResult       `json:"replicas"`
 	axes         lockmodels.Design
-	hists        map[string]*Histogram // merged latency per op, for .hgrm files
+	hists        map[string]*sim.Histogram // merged latency per op, for .hgrm files
 }
 
 // CPUOps is how evenly the simulated CPUs shared the work: operations
@@ -136,7 +136,7 @@ type Handoffs struct {
 
 // opRecorder collects one replication's operations.
 type opRecorder struct {
-	lat, wait [lockmodels.NumOps]Histogram
+	lat, wait [lockmodels.NumOps]sim.Histogram
 	cb        [lockmodels.NumOps]float64
 	failed    [lockmodels.NumOps]uint64
 	perCPU    []uint64 // ops completed per CPU
@@ -202,7 +202,7 @@ func Run(sc *workload.Scenario, cfg RunConfig) *Document {
 func combine(pt workload.Point, reps []repResult) PointResult {
 	pr := PointResult{Design: pt.Design.Name, CPUs: pt.CPUs, Replications: len(reps), axes: pt.Design,
 		Ops: map[string]OpResult{}, Locks: map[string]LockResult{}, Phases: map[string]float64{}, Hazards: map[string]int{},
-		hists: map[string]*Histogram{}}
+		hists: map[string]*sim.Histogram{}}
 	for i, r := range reps {
 		rr := ReplicaResult{Replication: i, Ops: map[string]ReplicaOp{}}
 		for op := lockmodels.Op(0); op < lockmodels.NumOps; op++ {
@@ -220,7 +220,7 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 		pr.Replicas = append(pr.Replicas, rr)
 	}
 	for op := lockmodels.Op(0); op < lockmodels.NumOps; op++ {
-		var lat, wait Histogram
+		var lat, wait sim.Histogram
 		var latMeans, waitMeans, latP99s, waitP99s []float64
 		var tput, cb float64
 		var failed uint64
@@ -332,7 +332,7 @@ func cpuOps(cpus int, reps []repResult) *CPUOps {
 	return c
 }
 
-func summarize(h *Histogram, means, p99s []float64) Summary {
+func summarize(h *sim.Histogram, means, p99s []float64) Summary {
 	s := Summary{Mean: h.Mean(), P50: h.Quantile(0.5), P90: h.Quantile(0.9), P99: h.Quantile(0.99),
 		P999: h.Quantile(0.999), P9999: h.Quantile(0.9999), Max: float64(h.Max())}
 	s.MeanCI95 = ci95(means)

@@ -1,7 +1,7 @@
 // Package sim implements a deterministic discrete-event engine: integer
 // nanosecond time, events kept by value in a 4-ary heap, a FIFO fast path for
-// zero-delay events, seeded random-number streams and service-time
-// distributions.
+// zero-delay events, seeded random-number streams, service-time
+// distributions and a log-linear histogram of durations.
 //
 // # Units
 //

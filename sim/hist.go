@@ -1,4 +1,4 @@
-package bench
+package sim
 
 import (
 	"math"
@@ -24,6 +24,11 @@ const (
 	histSubBits = 10
 	histSub     = 1 << histSubBits // sub-buckets per band
 	histBands   = 64 - histSubBits // band 0: [0, 2048); band b ≥ 1: [2^(b+10), 2^(b+11))
+
+	// HistBands and HistSubBuckets describe the bucket layout (for
+	// HdrHistogram-style footers).
+	HistBands      = histBands
+	HistSubBuckets = histSub
 )
 
 // bucket returns the band and sub-bucket of v ≥ 0.
