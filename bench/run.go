@@ -120,7 +120,9 @@ type LockResult struct {
 	Contended      uint64   `json:"contended"`
 	ContendedShare float64  `json:"contended_share"`
 	WaitNsMean     float64  `json:"wait_ns_mean"`
+	WaitNsP99      float64  `json:"wait_ns_p99"`
 	HoldNsMean     float64  `json:"hold_ns_mean"`
+	HoldNsP99      float64  `json:"hold_ns_p99"`
 	Utilization    float64  `json:"utilization"`
 	Transfers      uint64   `json:"cache_line_transfers"`
 	Handoffs       Handoffs `json:"handoffs"`
@@ -265,8 +267,9 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 			CallbackMean: cb / float64(lat.Count())}
 	}
 	type acc struct {
-		s       lockmodels.Stats
-		elapsed sim.Time // summed over replications, × instances of the class
+		s          lockmodels.Stats
+		elapsed    sim.Time // summed over replications, × instances of the class
+		wait, hold sim.Histogram
 	}
 	locks := map[string]*acc{}
 	var phases workload.Phases
@@ -279,6 +282,10 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 			}
 			a.s.Add(lc.Stats)
 			a.elapsed += r.res.Elapsed * sim.Time(max(lc.Instances, 1))
+			if lc.Dist != nil {
+				a.wait.Merge(&lc.Dist.Wait)
+				a.hold.Merge(&lc.Dist.Hold)
+			}
 		}
 		phases.Preserve += r.res.Phases.Preserve
 		phases.Blackout += r.res.Phases.Blackout
@@ -291,6 +298,7 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 		lr := LockResult{Acquisitions: a.s.Acquisitions, Contended: a.s.Contended,
 			WaitNsMean: a.s.MeanWait(), HoldNsMean: a.s.MeanHold(), Utilization: a.s.Utilization(a.elapsed),
 			Transfers: a.s.Transfers, MaxQueue: a.s.MaxQueue,
+			WaitNsP99: zeroIfNaN(a.wait.Quantile(0.99)), HoldNsP99: zeroIfNaN(a.hold.Quantile(0.99)),
 			Handoffs: Handoffs{Spinner: a.s.HandoffSpinner, Sleeper: a.s.HandoffSleeper, Stolen: a.s.Stolen}}
 		if a.s.Acquisitions > 0 {
 			lr.ContendedShare = float64(a.s.Contended) / float64(a.s.Acquisitions)
@@ -303,6 +311,13 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 	pr.Phases["blackout_ns"] = float64(phases.Blackout) / n
 	pr.Phases["restore_ns"] = float64(phases.Restore) / n
 	return pr
+}
+
+func zeroIfNaN(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return x
 }
 
 // cpuOps sums the operations each of the point's CPUs completed.

@@ -23,6 +23,10 @@ type CacheLine struct {
 	gap       float64  // EWMA of the gaps between transfers, ns
 	rng       *rand.Rand
 
+	// Class, if set, collects the distributions of queueing (wait) and
+	// service (hold) of the line's accesses.
+	Class *ClassStats
+
 	Accesses  uint64
 	Queued    uint64 // accesses that found the line busy
 	Transfers uint64
@@ -48,7 +52,20 @@ func (l *CacheLine) Init(prof *Profile, rng *rand.Rand) {
 // long cpu is busy with it: queueing for the line, the transfer and the
 // local RMW.
 func (l *CacheLine) RMW(now sim.Time, cpu int) sim.Time {
-	return l.access(now, cpu, 1)
+	busy := l.busyUntil // before the access moves it
+	return l.record(now, busy, l.access(now, cpu, 1))
+}
+
+// record adds to the line's class an access issued at now, when the line
+// was busy until busy, that kept the CPU d: the queueing is the wait, the
+// rest (transfer and RMW) the hold.
+func (l *CacheLine) record(now, busy, d sim.Time) sim.Time {
+	if l.Class != nil {
+		wait := max(busy-now, 0)
+		l.Class.wait(wait)
+		l.Class.hold(d - wait)
+	}
+	return d
 }
 
 // CASLoop performs an atomic_inc_not_zero / atomic_dec_if_positive: a read
@@ -70,7 +87,8 @@ func (l *CacheLine) CASLoop(now sim.Time, cpu int) sim.Time {
 			rounds++
 		}
 	}
-	return l.access(now, cpu, rounds)
+	busy := l.busyUntil // before the access moves it
+	return l.record(now, busy, l.access(now, cpu, rounds))
 }
 
 // Hold takes a lock whose word lives on this line and holds it for d
@@ -81,10 +99,11 @@ func (l *CacheLine) CASLoop(now sim.Time, cpu int) sim.Time {
 // like RMW. It returns how long cpu spends: spinning, the transfer, the
 // critical section.
 func (l *CacheLine) Hold(now sim.Time, cpu int, d sim.Time) sim.Time {
+	busy := l.busyUntil
 	done := l.access(now, cpu, 1)
 	l.busyUntil += d
 	l.BusyTotal += d
-	return done + d
+	return l.record(now, busy, done+d)
 }
 
 func (l *CacheLine) access(now sim.Time, cpu int, rounds int) sim.Time {

@@ -271,9 +271,18 @@ func TestMutexKernelRandom(t *testing.T) {
 					cpu: r.IntN(16), sleeps: r.IntN(3) == 0, sleepsAt: sim.Time(r.IntN(500))})
 			}
 			h, m := newMutexHarness(t, prof, reqs)
+			var class ClassStats
+			m.Class = &class
 			h.run()
 			if m.Owner() != -1 || m.Queued() != 0 {
 				t.Errorf("lock left owned by %d with %d queued", m.Owner(), m.Queued())
+			}
+			st := m.Stats()
+			if class.Wait.Count() != st.Acquisitions || class.Hold.Count() != st.Acquisitions {
+				t.Errorf("class saw %d waits and %d holds for %d acquisitions", class.Wait.Count(), class.Hold.Count(), st.Acquisitions)
+			}
+			if d := class.Hold.Mean()*float64(class.Hold.Count()) - float64(st.HoldTotal); d > 1 || d < -1 {
+				t.Errorf("class hold total %g, stats %d", class.Hold.Mean()*float64(class.Hold.Count()), st.HoldTotal)
 			}
 		})
 	}

@@ -218,6 +218,8 @@ type LUO struct {
 	idle []int
 	runq ring[int32]
 
+	classes lockClasses
+
 	// progs caches compiled ops: a program depends only on the op, whether
 	// it replaces a file, and the handler of the file it works on.
 	progs [][]step
@@ -238,30 +240,45 @@ func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, done func(*Thread)) *LUO {
 	k := &LUO{eng: eng, cfg: cfg, prof: cfg.Profile, done: done}
 	k.id = eng.Register(k)
 	grant := Notify{H: k.id, Op: evGrant}
-	newMutex := func() *Mutex {
+	newMutex := func(c *ClassStats) *Mutex {
 		m := NewMutex(eng, k.prof, grant)
 		m.OnSleep = k.spinnerSlept
+		m.Class = c
 		return m
 	}
-	k.global = newMutex()
+	k.classes.modules = make([]ClassStats, len(cfg.Modules))
+	k.global = newMutex(&k.classes.global)
 	k.session = make([]*Mutex, cfg.Sessions)
 	for i := range k.session {
-		k.session[i] = newMutex()
+		k.session[i] = newMutex(&k.classes.session)
 	}
 	k.files = make([]int, cfg.Sessions)
 	k.live = make([]bool, cfg.Sessions)
 	k.gotFile = make([]bool, cfg.Sessions*len(cfg.Files))
 	nrw := rwsemFLB + len(cfg.Handlers)
 	for i := 0; i < nrw; i++ {
-		k.rw = append(k.rw, NewRWSem(eng, k.prof, grant))
+		rw := NewRWSem(eng, k.prof, grant)
+		switch {
+		case i == rwsemOutgoing:
+			rw.Class = &k.classes.outgoing
+		case i == rwsemIncoming:
+			rw.Class = &k.classes.incoming
+		case i == rwsemRegister:
+			rw.Class = &k.classes.register
+		default:
+			rw.Class = &k.classes.flbLock
+		}
+		k.rw = append(k.rw, rw)
 	}
 	k.xa.Init(k.prof, nil)
+	k.xa.Class = &k.classes.xa
 	k.modLine = make([]CacheLine, len(cfg.Modules))
 	for i := range k.modLine {
 		k.modLine[i].Init(k.prof, cfg.CASRNG)
+		k.modLine[i].Class = &k.classes.modules[i]
 	}
 	for range cfg.FLBs {
-		k.flbMu = append(k.flbMu, newMutex(), newMutex())
+		k.flbMu = append(k.flbMu, newMutex(&k.classes.flb), newMutex(&k.classes.flb))
 	}
 	k.flbOut = make([]int, len(cfg.FLBs))
 	k.flbIn = make([]int, len(cfg.FLBs))
@@ -380,6 +397,24 @@ func (k *LUO) sleepIn(t *Thread, m *Mutex) {
 			m.SetOwnerRunning(false)
 			return
 		}
+	}
+}
+
+// lockClasses are the wait and hold distributions per lock class.
+type lockClasses struct {
+	session, global, outgoing, incoming, register, flbLock, xa, flb ClassStats
+	modules                                                         []ClassStats
+}
+
+// ResetLockDistributions forgets the lock classes' wait and hold
+// distributions so far (the end of a warm-up).
+func (k *LUO) ResetLockDistributions() {
+	for _, c := range []*ClassStats{&k.classes.session, &k.classes.global, &k.classes.outgoing, &k.classes.incoming,
+		&k.classes.register, &k.classes.flbLock, &k.classes.xa, &k.classes.flb} {
+		c.Reset()
+	}
+	for i := range k.classes.modules {
+		k.classes.modules[i].Reset()
 	}
 }
 

@@ -521,6 +521,7 @@ type LockClass struct {
 	Name      string
 	Instances int // locks in the class (utilization is per instance)
 	Stats     Stats
+	Dist      *ClassStats // wait and hold distributions
 }
 
 // LockClasses returns the statistics per lock class in a fixed order,
@@ -528,9 +529,10 @@ type LockClass struct {
 func (k *LUO) LockClasses() []LockClass {
 	var out []LockClass
 	n := 1
+	var dist *ClassStats
 	add := func(name string, s Stats) {
 		if s.Acquisitions > 0 {
-			out = append(out, LockClass{name, n, s})
+			out = append(out, LockClass{name, n, s, dist})
 		}
 		n = 1
 	}
@@ -538,30 +540,36 @@ func (k *LUO) LockClasses() []LockClass {
 	for _, m := range k.session {
 		sess.Add(m.Stats())
 	}
-	n = len(k.session)
+	n, dist = len(k.session), &k.classes.session
 	add("session->mutex", sess)
+	dist = &k.classes.global
 	add("luo_global_mutex", k.global.Stats())
+	dist = &k.classes.outgoing
 	add("outgoing.rwsem", k.rw[rwsemOutgoing].Stats())
+	dist = &k.classes.incoming
 	add("incoming.rwsem", k.rw[rwsemIncoming].Stats())
 	reg := "luo_register_rwlock"
 	if k.cfg.Design.Registry == RegSplitRWSem {
 		reg = "luo_file_handler_lock"
 	}
+	dist = &k.classes.register
 	add(reg, k.rw[rwsemRegister].Stats())
 	var flbLock Stats
 	for _, rw := range k.rw[rwsemFLB:] {
 		flbLock.Add(rw.Stats())
 	}
-	n = len(k.rw) - rwsemFLB
+	n, dist = len(k.rw)-rwsemFLB, &k.classes.flbLock
 	add("flb_lock", flbLock)
+	dist = &k.classes.xa
 	add("xa_lock", lineStats(&k.xa))
 	var flb Stats
 	for _, m := range k.flbMu {
 		flb.Add(m.Stats())
 	}
-	n = len(k.flbMu)
+	n, dist = len(k.flbMu), &k.classes.flb
 	add("flb->mutex", flb)
 	for i := range k.modLine {
+		dist = &k.classes.modules[i]
 		add("module_refcnt:"+k.cfg.Modules[i], lineStats(&k.modLine[i]))
 	}
 	return out

@@ -39,6 +39,9 @@ type Mutex struct {
 	spinners ring[waiter] // OSQ: optimistic spinners, FIFO
 	waiters  ring[waiter] // wait_list: FIFO
 
+	// Class, if set, collects this mutex's wait and hold distributions.
+	Class *ClassStats
+
 	// OnSleep, if set, is told of each spinning waiter that gives up and
 	// goes to sleep because the owner stopped running (so a model of CPUs
 	// can take it off its CPU).
@@ -89,6 +92,7 @@ func (m *Mutex) Lock(tid int32, cpu int) (bool, sim.Time) {
 		}
 		m.take(tid, cpu, now+cost)
 		m.stats.Acquisitions++
+		m.Class.wait(cost)
 		return true, cost
 	}
 	w := waiter{tid: tid, cpu: int32(cpu), since: now}
@@ -115,6 +119,7 @@ func (m *Mutex) grant(w waiter, now, delay sim.Time) {
 	m.stats.Acquisitions++
 	m.stats.Contended++
 	m.stats.WaitTotal += now + delay - w.since
+	m.Class.wait(now + delay - w.since)
 	m.eng.Schedule(delay, m.notify.H, m.notify.Op, w.tid)
 }
 
@@ -128,6 +133,7 @@ func (m *Mutex) Unlock(tid int32, cpu int) sim.Time {
 		panic(fmt.Sprintf("lockmodels: thread %d unlocks at %d before its grant at %d", tid, now, m.granted))
 	}
 	m.stats.HoldTotal += now - m.granted
+	m.Class.hold(now - m.granted)
 	m.owner = -1
 	if m.prof.Fidelity == Ideal {
 		if m.waiters.len() > 0 {

@@ -38,6 +38,9 @@ type RWSem struct {
 	handoff bool
 	queue   ring[waiter]
 
+	// Class, if set, collects the wait and hold distributions.
+	Class *ClassStats
+
 	readHold  sim.Time // sum of reader-held periods
 	readSince sim.Time // start of the current reader-held period
 	stats     Stats
@@ -81,6 +84,7 @@ func (s *RWSem) RLock(tid int32, cpu int) (bool, sim.Time) {
 	if s.writer < 0 && s.queue.len() == 0 && !s.handoff {
 		s.addReader(now + cost)
 		s.stats.Acquisitions++
+		s.Class.wait(cost)
 		return true, cost
 	}
 	s.enqueue(waiter{tid: tid, cpu: int32(cpu), since: now})
@@ -106,6 +110,8 @@ func (s *RWSem) ReadPass(tid int32, cpu int) (bool, sim.Time) {
 	s.rmw(now, cpu)
 	c := s.rmw(now, cpu) // queued behind the first: its delay covers both
 	s.stats.Acquisitions++
+	s.Class.wait(0)
+	s.Class.hold(0)
 	return true, c
 }
 
@@ -120,6 +126,7 @@ func (s *RWSem) RUnlock(tid int32, cpu int) sim.Time {
 	if s.readers == 0 {
 		if now > s.readSince {
 			s.readHold += now - s.readSince
+			s.Class.hold(now - s.readSince)
 		}
 		s.wakeHead(now + cost)
 	}
@@ -139,6 +146,7 @@ func (s *RWSem) Lock(tid int32, cpu int) (bool, sim.Time) {
 		}
 		s.writer, s.granted = tid, now+cost
 		s.stats.Acquisitions++
+		s.Class.wait(cost)
 		return true, cost
 	}
 	s.enqueue(waiter{tid: tid, cpu: int32(cpu), write: true, since: now})
@@ -153,6 +161,7 @@ func (s *RWSem) Unlock(tid int32, cpu int) sim.Time {
 	}
 	cost := s.rmw(now, cpu)
 	s.stats.HoldTotal += now - s.granted
+	s.Class.hold(now - s.granted)
 	s.writer = -1
 	s.wakeHead(now + cost)
 	return cost
@@ -175,6 +184,7 @@ func (s *RWSem) grant(w waiter, at sim.Time) {
 	s.stats.Acquisitions++
 	s.stats.Contended++
 	s.stats.WaitTotal += at - w.since
+	s.Class.wait(at - w.since)
 	s.stats.HandoffSleeper++
 	s.eng.Schedule(at-now, s.notify.H, s.notify.Op, w.tid)
 }

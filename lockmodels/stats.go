@@ -67,6 +67,29 @@ func ratio(x float64, n uint64) float64 {
 	return x / float64(n)
 }
 
+// ClassStats collects the wait and hold distributions of a class of locks
+// (all session mutexes, say): memory per class, not per lock. A lock
+// records into it when its Class field is set.
+type ClassStats struct {
+	Wait sim.Histogram // per acquisition: request to grant
+	Hold sim.Histogram // per release: grant to release (reader-held periods for rwsems)
+}
+
+// Reset forgets every sample (the end of a warm-up).
+func (c *ClassStats) Reset() { *c = ClassStats{} }
+
+func (c *ClassStats) wait(d sim.Time) {
+	if c != nil {
+		c.Wait.Record(int64(d))
+	}
+}
+
+func (c *ClassStats) hold(d sim.Time) {
+	if c != nil {
+		c.Hold.Record(int64(d))
+	}
+}
+
 // Notify says where a lock delivers a grant: an event (H, Op, thread id).
 type Notify struct {
 	H  sim.HandlerID

@@ -410,6 +410,7 @@ func (d *driver) runSteady() {
 	// locks' included: snapshot them at the warm-up and subtract.
 	d.eng.RunUntil(d.warmup)
 	before := d.k.LockClasses()
+	d.k.ResetLockDistributions()
 	d.eng.RunUntil(d.end)
 	d.phase = 3
 	d.res.Elapsed = d.res.Window
