@@ -88,24 +88,25 @@ func compareOne(pa, pb PointResult, op, metric string, higherBetter bool, get fu
 			continue
 		}
 		va, vb := get(ra), get(rb)
-		as, bs = append(as, va), append(bs, vb)
-		if va != 0 {
-			deltas = append(deltas, (vb-va)/va*100)
+		if va == 0 {
+			continue // no relative change from zero; keep the three lists paired
 		}
+		as, bs = append(as, va), append(bs, vb)
+		deltas = append(deltas, (vb-va)/va*100)
 	}
-	c.A, _ = meanCI(as)
-	c.B, _ = meanCI(bs)
 	if len(deltas) == 0 {
 		c.Verdict = "no data"
 		return c
 	}
+	c.A, _ = meanCI(as)
+	c.B, _ = meanCI(bs)
 	m, half := meanCI(deltas)
 	c.DeltaPct = m
 	if len(deltas) >= 2 {
 		c.CI95Pct = &[2]float64{m - half, m + half}
 		var ss float64
 		for _, d := range deltas {
-			ss += (d - m) * (d - m)
+			ss += float64((d - m) * (d - m))
 		}
 		sd := math.Sqrt(ss / float64(len(deltas)-1))
 		switch {

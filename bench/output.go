@@ -5,7 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"github.com/luosim/luosim/sim"
-	"math"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,6 +84,7 @@ func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 // carry a sim- prefix so simulated numbers are never read as measured.
 func WriteBenchfmt(w *bytes.Buffer, doc *Document) error {
 	fmt.Fprintf(w, "luosim-version: %s\n", doc.Version)
+	fmt.Fprintf(w, "go: %s\n", runtime.Version())
 	fmt.Fprintf(w, "scenario: %s\n", doc.scenarioName)
 	fmt.Fprintf(w, "scenario-sha256: %s\n", doc.ScenarioSHA256)
 	fmt.Fprintf(w, "seed: %d\n", doc.Seed)
@@ -136,14 +137,14 @@ func WriteCSV(w *bytes.Buffer, doc *Document) error {
 }
 
 // writeHgrm writes h as HdrHistogram percentile text (the format of
-// hdrhistogram-go's PercentilesPrint), values in nanoseconds: one row per
-// non-empty bucket.
+// hdrhistogram-go's PercentilesPrint), values in microseconds: one row per
+// non-empty bucket, at the bucket's upper edge capped at the maximum.
+// Every row starts with a space, as plotters such as hdr-plot expect.
 func writeHgrm(w *bytes.Buffer, h *sim.Histogram) {
+	const us = 1e3
 	fmt.Fprintf(w, "%12s %14s %10s %14s\n\n", "Value", "Percentile", "TotalCount", "1/(1-Percentile)")
 	total := h.Count()
 	var seen uint64
-	var sq float64
-	mean := h.Mean()
 	h.Buckets(func(high int64, c uint64) {
 		seen += c
 		q := float64(seen) / float64(total)
@@ -151,15 +152,9 @@ func writeHgrm(w *bytes.Buffer, h *sim.Histogram) {
 		if q < 1 {
 			inv = fmt.Sprintf("%.2f", 1/(1-q))
 		}
-		fmt.Fprintf(w, "%12.3f %14.12f %10d %14s\n", float64(high), q, seen, inv)
-		d := float64(high) - mean
-		sq += float64(c) * d * d
+		fmt.Fprintf(w, " %12.3f %14.12f %10d %14s\n", float64(min(high, h.Max()))/us, q, seen, inv)
 	})
-	sd := 0.0
-	if total > 1 {
-		sd = math.Sqrt(sq / float64(total))
-	}
-	fmt.Fprintf(w, "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n", mean, sd)
-	fmt.Fprintf(w, "#[Max     = %12.3f, Total count    = %12d]\n", float64(h.Max()), total)
+	fmt.Fprintf(w, "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n", h.Mean()/us, h.StdDev()/us)
+	fmt.Fprintf(w, "#[Max     = %12.3f, Total count    = %12d]\n", float64(h.Max())/us, total)
 	fmt.Fprintf(w, "#[Buckets = %12d, SubBuckets     = %12d]\n", sim.HistBands, sim.HistSubBuckets)
 }

@@ -3,11 +3,13 @@ package bench
 import (
 	"bytes"
 	"encoding/csv"
+	"strconv"
 	"strings"
 	"testing"
 
 	"golang.org/x/perf/benchfmt"
 
+	"github.com/luosim/luosim/sim"
 	"github.com/luosim/luosim/workload"
 )
 
@@ -109,5 +111,32 @@ func TestCSVAndHgrm(t *testing.T) {
 	}
 	if f := strings.Fields(last); len(f) != 4 || f[1] != "1.000000000000" || f[2] != itoa(int(want)) {
 		t.Errorf("last percentile row %q, want 100%% at count %d", last, want)
+	}
+}
+
+// TestHgrmRows: every data row starts with a space and no value exceeds
+// the maximum (hdr-plot reads rows by their leading whitespace).
+func TestHgrmRows(t *testing.T) {
+	var h sim.Histogram
+	for _, v := range []int64{6400009584, 6400009584, 6400009584, 20559, 1e7, 3e7} {
+		h.Record(v)
+	}
+	var b bytes.Buffer
+	writeHgrm(&b, &h)
+	rows := 0
+	for _, l := range strings.Split(b.String(), "\n") {
+		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(strings.TrimSpace(l), "Value") {
+			continue
+		}
+		rows++
+		if !strings.HasPrefix(l, " ") {
+			t.Errorf("row %q has no leading space", l)
+		}
+		if v, _ := strconv.ParseFloat(strings.Fields(l)[0], 64); v > 6400009.584+1e-6 {
+			t.Errorf("row value %g µs above the maximum", v)
+		}
+	}
+	if rows != 4 {
+		t.Errorf("%d rows, want 4 buckets", rows)
 	}
 }

@@ -296,8 +296,9 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 	}
 	for name, a := range locks {
 		lr := LockResult{Acquisitions: a.s.Acquisitions, Contended: a.s.Contended,
-			WaitNsMean: a.s.MeanWait(), HoldNsMean: a.s.MeanHold(), Utilization: a.s.Utilization(a.elapsed),
-			Transfers: a.s.Transfers, MaxQueue: a.s.MaxQueue,
+			WaitNsMean: meanOr(&a.wait, a.s.MeanWait()), HoldNsMean: meanOr(&a.hold, a.s.MeanHold()),
+			Utilization: a.s.Utilization(a.elapsed),
+			Transfers:   a.s.Transfers, MaxQueue: a.s.MaxQueue,
 			WaitNsP99: zeroIfNaN(a.wait.Quantile(0.99)), HoldNsP99: zeroIfNaN(a.hold.Quantile(0.99)),
 			Handoffs: Handoffs{Spinner: a.s.HandoffSpinner, Sleeper: a.s.HandoffSleeper, Stolen: a.s.Stolen}}
 		if a.s.Acquisitions > 0 {
@@ -311,6 +312,15 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 	pr.Phases["blackout_ns"] = float64(phases.Blackout) / n
 	pr.Phases["restore_ns"] = float64(phases.Restore) / n
 	return pr
+}
+
+// meanOr is the mean of h, or fallback when h is empty: lock means and
+// p99s describe the same samples (every acquisition's wait, every hold).
+func meanOr(h *sim.Histogram, fallback float64) float64 {
+	if h.Count() == 0 {
+		return fallback
+	}
+	return h.Mean()
 }
 
 func zeroIfNaN(x float64) float64 {
@@ -347,8 +357,12 @@ func cpuOps(cpus int, reps []repResult) *CPUOps {
 	return c
 }
 
+// summarize describes a pooled histogram. Its mean is the mean of the
+// replication means (the centre of mean_ci95, product.md §4); percentiles
+// are over all replications' samples.
 func summarize(h *sim.Histogram, means, p99s []float64) Summary {
-	s := Summary{Mean: h.Mean(), P50: h.Quantile(0.5), P90: h.Quantile(0.9), P99: h.Quantile(0.99),
+	m, _ := meanCI(means)
+	s := Summary{Mean: m, P50: h.Quantile(0.5), P90: h.Quantile(0.9), P99: h.Quantile(0.99),
 		P999: h.Quantile(0.999), P9999: h.Quantile(0.9999), Max: float64(h.Max())}
 	s.MeanCI95 = ci95(means)
 	s.P99CI95 = ci95(p99s)

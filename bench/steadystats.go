@@ -48,12 +48,15 @@ func mser(z []float64) int {
 	if m < 4 {
 		return 0
 	}
-	// Suffix sums make every d O(1).
+	// Suffix sums make every d O(1); they are taken about the last
+	// value, so that a small spread around a large level does not cancel.
+	ref := z[m-1]
 	s1 := make([]float64, m+1)
 	s2 := make([]float64, m+1)
 	for j := m - 1; j >= 0; j-- {
-		s1[j] = s1[j+1] + z[j]
-		s2[j] = s2[j+1] + z[j]*z[j]
+		x := z[j] - ref
+		s1[j] = s1[j+1] + x
+		s2[j] = s2[j+1] + float64(x*x)
 	}
 	best, bestD := math.Inf(1), 0
 	for d := 0; d <= m/2; d++ {
@@ -68,17 +71,24 @@ func mser(z []float64) int {
 
 // BatchCI is a confidence interval from one long run by batch means.
 type BatchCI struct {
-	Interval [2]float64 `json:"interval"`
-	Batches  int        `json:"batches"`
-	Lag1     float64    `json:"lag1_autocorrelation"`
+	Interval  [2]float64 `json:"interval"`
+	Batches   int        `json:"batches"`
+	Truncated int        `json:"truncated_batches"` // leading MSER batches left out
+	Lag1      float64    `json:"lag1_autocorrelation"`
+	// Correlated is true when even 10 batches kept a lag-1
+	// autocorrelation above 0.2: the interval is then too narrow.
+	Correlated bool `json:"correlated"`
 }
 
-// batchMeansCI groups z into 30 batches (fewer, down to 10, while the
-// lag-1 autocorrelation of the batch means exceeds 0.2) and returns the
-// 95% Student-t interval of their mean (Schmeiser 1982; cost-model.md §7).
-// It returns nil when z is too short.
+// batchMeansCI drops the MSER warm-up from z, groups the rest into 30
+// batches (then 20, then 10, while the lag-1 autocorrelation of the batch
+// means exceeds 0.2) and returns the 95% Student-t interval of their mean
+// (Schmeiser 1982; cost-model.md §7). It returns nil when z is too short.
 func batchMeansCI(z []float64) *BatchCI {
-	for k := 30; k >= 10; k /= 2 {
+	cut := mser(z)
+	z = z[cut:]
+	var last *BatchCI
+	for _, k := range []int{30, 20, 10} {
 		per := len(z) / k
 		if per < 1 {
 			continue
@@ -95,11 +105,14 @@ func batchMeansCI(z []float64) *BatchCI {
 		if err != nil {
 			return nil
 		}
-		if lag1 > 0.2 && k/2 >= 10 && len(z)/(k/2) >= 1 {
-			continue
-		}
 		m, half := meanCI(xs)
-		return &BatchCI{Interval: [2]float64{m - half, m + half}, Batches: k, Lag1: lag1}
+		last = &BatchCI{Interval: [2]float64{m - half, m + half}, Batches: k, Truncated: cut, Lag1: lag1}
+		if lag1 <= 0.2 {
+			return last
+		}
 	}
-	return nil
+	if last != nil {
+		last.Correlated = true
+	}
+	return last
 }

@@ -95,3 +95,16 @@ workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 20us}}
 		t.Error("lifecycle runs report steady-state statistics")
 	}
 }
+
+// TestMSERPrecision: a small spread around a large level must not cancel
+// into a spurious truncation (regression).
+func TestMSERPrecision(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	z := make([]float64, 1<<16)
+	for i := range z {
+		z[i] = 1e7 + r.NormFloat64()
+	}
+	if d := mser(z); d > 1000 {
+		t.Errorf("MSER truncates %d of %d stationary batches at level 1e7", d, len(z))
+	}
+}

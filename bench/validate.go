@@ -237,7 +237,7 @@ func meanCI(xs []float64) (mean, half float64) {
 	}
 	var ss float64
 	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
+		ss += float64((x - mean) * (x - mean)) // explicit conversion: no FMA fusion on any GOARCH
 	}
 	sd := math.Sqrt(ss / (n - 1))
 	return mean, StudentT95(len(xs)-1) * sd / math.Sqrt(n)

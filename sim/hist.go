@@ -16,6 +16,7 @@ type Histogram struct {
 	bands [histBands]*[histSub]uint64
 	count uint64
 	sum   float64
+	sumSq float64
 	min   int64
 	max   int64
 }
@@ -69,6 +70,7 @@ func (h *Histogram) Record(v int64) {
 	}
 	h.count++
 	h.sum += float64(v)
+	h.sumSq += float64(float64(v) * float64(v)) // explicit conversion: no FMA fusion on any GOARCH
 }
 
 // Merge adds every value recorded in o.
@@ -93,6 +95,7 @@ func (h *Histogram) Merge(o *Histogram) {
 	h.max = max(h.max, o.max)
 	h.count += o.count
 	h.sum += o.sum
+	h.sumSq += o.sumSq
 }
 
 // Count returns the number of recorded values.
@@ -104,6 +107,16 @@ func (h *Histogram) Mean() float64 {
 		return math.NaN()
 	}
 	return h.sum / float64(h.count)
+}
+
+// StdDev returns the population standard deviation of the recorded values
+// (NaN if none).
+func (h *Histogram) StdDev() float64 {
+	if h.count == 0 {
+		return math.NaN()
+	}
+	m := h.Mean()
+	return math.Sqrt(math.Max(0, h.sumSq/float64(h.count)-float64(m*m)))
 }
 
 // Max returns the largest recorded value.

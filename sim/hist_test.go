@@ -83,3 +83,20 @@ func TestHistogramRecordAllocs(t *testing.T) {
 		t.Errorf("Record allocates %v times", n)
 	}
 }
+
+func TestHistogramStdDev(t *testing.T) {
+	var h Histogram
+	for _, v := range []int64{6400009584, 6400009584, 6400009584} {
+		h.Record(v)
+	}
+	if sd := h.StdDev(); sd > 1e-3*6400009584*1e-6 {
+		t.Errorf("identical values have sd %g", sd)
+	}
+	var g Histogram
+	for _, v := range []int64{2, 4, 4, 4, 5, 5, 7, 9} {
+		g.Record(v)
+	}
+	if sd := g.StdDev(); math.Abs(sd-2) > 1e-12 {
+		t.Errorf("sd %g, want 2", sd)
+	}
+}
