@@ -137,7 +137,8 @@ func TestRunCommand(t *testing.T) {
 
 	// Flag errors.
 	for _, bad := range [][]string{{"run", "-design", "v9"}, {"run", "-cpus", "0"}, {"run", "-count", "-1"}, {"run", "-count", "0"},
-		{"run", "-seed", "-3"}, {"run", "-j", "0"}, {"run", "a.yaml", "b.yaml"}, {"run", "/nonexistent.yaml"}} {
+		{"run", "-seed", "-3"}, {"run", "-j", "0"}, {"run", "a.yaml", "b.yaml"}, {"run", "/nonexistent.yaml"},
+		{"run", "-max-events", "1000"}, {"run", "-max-events", "0"}} {
 		if err := run(bad, &so, &se); err == nil || exitCode(err) != 2 {
 			t.Errorf("%v: err %v, want exit 2", bad, err)
 		}

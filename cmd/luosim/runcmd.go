@@ -31,6 +31,7 @@ type runFlags struct {
 	set     map[string]bool // flags given on the command line
 	json    bool
 	quiet   bool
+	maxEv   float64
 }
 
 func (f *runFlags) register(fs interface {
@@ -38,6 +39,7 @@ func (f *runFlags) register(fs interface {
 	IntVar(*int, string, int, string)
 	Uint64Var(*uint64, string, uint64, string)
 	BoolVar(*bool, string, bool, string)
+	Float64Var(*float64, string, float64, string)
 }) {
 	fs.StringVar(&f.out, "o", "luosim-out", "write results to `dir` ('' writes no files)")
 	fs.StringVar(&f.designs, "design", "", "comma-separated `designs` to run (default: the scenario's)")
@@ -47,6 +49,7 @@ func (f *runFlags) register(fs interface {
 	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "replications run in parallel")
 	fs.BoolVar(&f.json, "json", false, "print the result document as JSON instead of the table")
 	fs.BoolVar(&f.quiet, "q", false, "no status lines on stderr")
+	fs.Float64Var(&f.maxEv, "max-events", workload.DefaultMaxEvents, "refuse a run estimated to need more simulation `events` than this")
 }
 
 // loadScenario reads the scenario file named by args (the embedded
@@ -116,6 +119,12 @@ func loadScenario(args []string, f *runFlags) (*workload.Scenario, string, error
 	}
 	if f.jobs < 1 {
 		return nil, "", &usageError{fmt.Sprintf("-j %d: need at least 1", f.jobs)}
+	}
+	if !(f.maxEv > 0) {
+		return nil, "", &usageError{fmt.Sprintf("-max-events %g: want a positive budget", f.maxEv)}
+	}
+	if err := sc.CheckBudget(f.maxEv); err != nil {
+		return nil, "", &usageError{name + ": " + err.Error()}
 	}
 	return sc, name, nil
 }
