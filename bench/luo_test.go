@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/luosim/luosim/workload"
@@ -292,5 +293,17 @@ workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 20us}}
 	h := l.Handoffs
 	if l.Contended == 0 || h.Spinner+h.Sleeper != l.Contended || l.ContendedShare != float64(l.Contended)/float64(l.Acquisitions) {
 		t.Errorf("global mutex %+v: hand-offs should add up to the contended acquisitions", l)
+	}
+}
+
+// TestRunCheckedReportsBrokenModel: a replication whose model stops
+// making sense fails the run with an error naming it, not a crash.
+func TestRunCheckedReportsBrokenModel(t *testing.T) {
+	sc := workload.Default()
+	sc.Designs, sc.Replications = sc.Designs[:1], 2
+	sc.CPUs = []int{2, 0} // no CPU: the lifecycle can never finish (validation forbids it; here it is forced)
+	doc, err := RunChecked(sc, RunConfig{Workers: 2})
+	if err == nil || doc != nil || !strings.Contains(err.Error(), "0 CPUs, replication 0") {
+		t.Fatalf("doc %v, err %v", doc != nil, err)
 	}
 }

@@ -169,9 +169,22 @@ type repResult struct {
 	res workload.Result
 }
 
-// Run runs every design × CPU count × replication of sc, in parallel
-// across replications, and combines them in grid order.
+// Run is RunChecked for callers that treat a broken model as a bug: it
+// panics with RunChecked's error.
 func Run(sc *workload.Scenario, cfg RunConfig) *Document {
+	doc, err := RunChecked(sc, cfg)
+	if err != nil {
+		panic(err)
+	}
+	return doc
+}
+
+// RunChecked runs every design × CPU count × replication of sc, in
+// parallel across replications, and combines them in grid order. A
+// replication whose model breaks one of its invariants (the model panics)
+// fails the run: the error names the first such item in grid order and
+// what broke.
+func RunChecked(sc *workload.Scenario, cfg RunConfig) (*Document, error) {
 	type item struct {
 		pt  workload.Point
 		rep int
@@ -185,17 +198,29 @@ func Run(sc *workload.Scenario, cfg RunConfig) *Document {
 		}
 	}
 	out := make([]repResult, len(items))
+	errs := make([]error, len(items))
 	forEach(len(items), max(cfg.Workers, 1), func(i int) {
+		defer func() {
+			if r := recover(); r != nil {
+				it := items[i]
+				errs[i] = fmt.Errorf("design %s, %d CPUs, replication %d: %v", it.pt.Design.Name, it.pt.CPUs, it.rep, r)
+			}
+		}()
 		rec := &opRecorder{steady: sc.Workload.Kind == workload.Steady}
 		res := workload.Run(sc, items[i].pt, items[i].rep, rec)
 		out[i] = repResult{rec, res}
 	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
 	doc := &Document{Version: cfg.Version, Scenario: sc.CanonicalJSON(), ScenarioSHA256: sc.SHA256(),
 		Seed: sc.Seed, Evidence: "simulated", Percentile: PercentileMethod, scenarioName: sc.Name}
 	for i := 0; i < len(items); i += sc.Replications {
 		doc.Results = append(doc.Results, combine(items[i].pt, out[i:i+sc.Replications]))
 	}
-	return doc
+	return doc, nil
 }
 
 // combine merges the replications of one point: percentiles over the

@@ -670,9 +670,15 @@ func (k *LUO) modRef(t *Thread, mod int, get bool) {
 func (k *LUO) countRef(mod int, get bool) {
 	if get {
 		k.modRefs[mod]++
-	} else {
-		k.modRefs[mod]--
+	} else if k.modRefs[mod]--; k.modRefs[mod] < 0 {
+		k.broken("module %s refcount went negative", k.cfg.Modules[mod])
 	}
+}
+
+// broken stops the run: the model broke one of its own rules, so no number
+// it would produce can be trusted.
+func (k *LUO) broken(format string, args ...any) {
+	panic(fmt.Sprintf("lockmodels: invariant broken at t=%dns: %s", k.eng.Now(), fmt.Sprintf(format, args...)))
 }
 
 // flbRefs is the FLB owner's reference, taken while the FLB is in use
@@ -768,5 +774,12 @@ func (k *LUO) commit(t *Thread, what int32) {
 	case commitCloseIncoming:
 		k.inSessions--
 		k.live[t.Session] = false
+	}
+	if h >= 0 && (k.outPreserved[h] < 0 || k.inPending[h] < 0 || k.inRetrieved[h] < 0) {
+		k.broken("handler %s file counts went negative (outgoing %d, pending %d, retrieved %d)",
+			k.cfg.Handlers[h].Name, k.outPreserved[h], k.inPending[h], k.inRetrieved[h])
+	}
+	if k.files[t.Session] < 0 || k.outSessions < 0 || k.inSessions < 0 {
+		k.broken("session %d: %d files, %d outgoing and %d incoming sessions", t.Session, k.files[t.Session], k.outSessions, k.inSessions)
 	}
 }

@@ -148,7 +148,10 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	version, revision, goVersion := versionInfo()
 	start := time.Now()
-	doc := bench.Run(sc, bench.RunConfig{Version: version, Workers: f.jobs})
+	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs})
+	if err != nil {
+		return fmt.Errorf("the model broke an invariant, no result written: %w", err)
+	}
 	wall := time.Since(start)
 
 	var buf bytes.Buffer
@@ -309,7 +312,10 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 			sc.Name, sc.Designs[0].Name, sc.Designs[1].Name, len(sc.CPUs), sc.Replications)
 	}
 	version, _, _ := versionInfo()
-	doc := bench.Run(sc, bench.RunConfig{Version: version, Workers: f.jobs})
+	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs})
+	if err != nil {
+		return fmt.Errorf("the model broke an invariant: %w", err)
+	}
 	a, b := sc.Designs[0].Name, sc.Designs[1].Name
 	if !(*threshold >= 0) {
 		return &usageError{fmt.Sprintf("-threshold %g: want a non-negative percentage", *threshold)}
