@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +19,9 @@ import (
 type RunConfig struct {
 	Version string // luosim's version, recorded in the result document
 	Workers int    // replications run in parallel (≥ 1)
+	// Context, if set, stops the run early when done (an interrupt):
+	// RunChecked then returns its error and no document.
+	Context context.Context
 }
 
 // Document is the result document of product.md §4: what `luosim run
@@ -199,7 +203,11 @@ func RunChecked(sc *workload.Scenario, cfg RunConfig) (*Document, error) {
 	}
 	out := make([]repResult, len(items))
 	errs := make([]error, len(items))
-	forEach(len(items), max(cfg.Workers, 1), func(i int) {
+	var done <-chan struct{}
+	if cfg.Context != nil {
+		done = cfg.Context.Done()
+	}
+	forEachUntil(done, len(items), max(cfg.Workers, 1), func(i int) {
 		defer func() {
 			if r := recover(); r != nil {
 				it := items[i]
@@ -210,6 +218,9 @@ func RunChecked(sc *workload.Scenario, cfg RunConfig) (*Document, error) {
 		res := workload.Run(sc, items[i].pt, items[i].rep, rec)
 		out[i] = repResult{rec, res}
 	})
+	if cfg.Context != nil && cfg.Context.Err() != nil {
+		return nil, cfg.Context.Err()
+	}
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

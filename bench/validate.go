@@ -246,6 +246,12 @@ func meanCI(xs []float64) (mean, half float64) {
 // forEach calls f(0..n-1) on up to workers goroutines. Each f writes only
 // its own result slot, so the outcome does not depend on scheduling.
 func forEach(n, workers int, f func(i int)) {
+	forEachUntil(nil, n, workers, f)
+}
+
+// forEachUntil is forEach that hands out no new item once done is closed
+// (items already started finish).
+func forEachUntil(done <-chan struct{}, n, workers int, f func(i int)) {
 	workers = max(1, min(workers, n))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -258,8 +264,13 @@ func forEach(n, workers int, f func(i int)) {
 			}
 		}()
 	}
+feed:
 	for i := 0; i < n; i++ {
-		next <- i
+		select {
+		case next <- i:
+		case <-done:
+			break feed
+		}
 	}
 	close(next)
 	wg.Wait()

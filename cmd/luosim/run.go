@@ -31,6 +31,10 @@ func exitCode(err error) int {
 	if errors.As(err, &u) {
 		return 2
 	}
+	var in *interrupted
+	if errors.As(err, &in) {
+		return 128 + int(in.sig)
+	}
 	return 1
 }
 

@@ -148,8 +148,13 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	version, revision, goVersion := versionInfo()
 	start := time.Now()
-	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs})
+	ctx, stop := interruptible()
+	defer stop()
+	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs, Context: ctx})
 	if err != nil {
+		if sig := interruptedBy(ctx); sig != nil {
+			return sig
+		}
 		return fmt.Errorf("the model broke an invariant, no result written: %w", err)
 	}
 	wall := time.Since(start)
@@ -312,8 +317,13 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 			sc.Name, sc.Designs[0].Name, sc.Designs[1].Name, len(sc.CPUs), sc.Replications)
 	}
 	version, _, _ := versionInfo()
-	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs})
+	ctx, stop := interruptible()
+	defer stop()
+	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs, Context: ctx})
 	if err != nil {
+		if sig := interruptedBy(ctx); sig != nil {
+			return sig
+		}
 		return fmt.Errorf("the model broke an invariant: %w", err)
 	}
 	a, b := sc.Designs[0].Name, sc.Designs[1].Name

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestInterrupt: SIGINT or SIGTERM during run stops it with exit status
+// 130 or 143 and leaves no result files.
+func TestInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "luosim")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	long := filepath.Join(dir, "long.yaml")
+	// A sweep that takes far longer than the test waits.
+	src := `name: long
+replications: 50
+machine: xeon2s-icx
+cpus: [1, 2, 4, 8, 16, 32, 64]
+designs: [v0-pinned, v1-per-file, v2-no-refcount, v3-merged, global-mutex]
+handlers: [{name: memfd, preserve: {dist: exp, mean: 100us}, retrieve: {dist: exp, mean: 80us}}]
+sessions: {count: 2000, files: [{handler: memfd, count: 50}]}
+`
+	if err := os.WriteFile(long, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+		out := filepath.Join(dir, "out-"+tt.sig.String())
+		cmd := exec.Command(bin, "run", "-q", "-j", "2", "-max-events", "1e12", "-o", out, long)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(700 * time.Millisecond)
+		cmd.Process.Signal(tt.sig)
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != tt.code {
+			t.Errorf("%v: %v, want exit status %d", tt.sig, err, tt.code)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v: an interrupted run created %s", tt.sig, out)
+		}
+	}
+}
