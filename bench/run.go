@@ -44,17 +44,16 @@ const PercentileMethod = "value at or below which that share of samples falls (u
 
 // PointResult is one design at one CPU count, over its replications.
 type PointResult struct {
-	Design       string                `json:"design"`
-	CPUs         int                   `json:"cpus"`
-	Replications int                   `json:"replications"`
-	Ops          map[string]OpResult   `json:"ops"`
-	Locks        map[string]LockResult `json:"locks"`
-	Phases       map[string]float64    `json:"phases"`
-	Hazards      map[string]int        `json:"hazards"`
-	Events       uint64                `json:"events"`
-	CPUOps       *CPUOps               `json:"cpu_ops"` // null for runs without per-CPU work
-	Replicas     []ReplicaResult       `json:"replicas"`
-	axes         lockmodels.Design
+	Design       string                    `json:"design"`
+	CPUs         int                       `json:"cpus"`
+	Replications int                       `json:"replications"`
+	Ops          map[string]OpResult       `json:"ops"`
+	Locks        map[string]LockResult     `json:"locks"`
+	Phases       map[string]float64        `json:"phases"`
+	Hazards      map[string]int            `json:"hazards"`
+	Events       uint64                    `json:"events"`
+	CPUOps       *CPUOps                   `json:"cpu_ops"` // null for runs without per-CPU work
+	Replicas     []ReplicaResult           `json:"replicas"`
 	hists        map[string]*sim.Histogram // merged latency per op, for .hgrm files
 }
 
@@ -238,7 +237,7 @@ func RunChecked(sc *workload.Scenario, cfg RunConfig) (*Document, error) {
 // merged histograms, means with a Student-t interval over replication
 // means, throughput and phases as means over replications.
 func combine(pt workload.Point, reps []repResult) PointResult {
-	pr := PointResult{Design: pt.Design.Name, CPUs: pt.CPUs, Replications: len(reps), axes: pt.Design,
+	pr := PointResult{Design: pt.Design.Name, CPUs: pt.CPUs, Replications: len(reps),
 		Ops: map[string]OpResult{}, Locks: map[string]LockResult{}, Phases: map[string]float64{}, Hazards: map[string]int{},
 		hists: map[string]*sim.Histogram{}}
 	for i, r := range reps {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -224,7 +225,7 @@ func writeFiles(dir string, files map[string][]byte) (err error) {
 	for n := range files {
 		names = append(names, n)
 	}
-	names = sortedStrings(names)
+	slices.Sort(names)
 	tmps := make([]string, 0, len(names))
 	defer func() {
 		if err != nil {
@@ -257,15 +258,6 @@ func writeFiles(dir string, files map[string][]byte) (err error) {
 		}
 	}
 	return nil
-}
-
-func sortedStrings(s []string) []string {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	return s
 }
 
 func runScenario(args []string, stdout, stderr io.Writer) error {
