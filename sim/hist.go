@@ -58,19 +58,28 @@ func (h *Histogram) Record(v int64) {
 	band, sub := bucket(v)
 	b := h.bands[band]
 	if b == nil {
-		b = new([histSub]uint64)
-		h.bands[band] = b
+		b = h.grow(band)
 	}
 	b[sub]++
-	if h.count == 0 || v < h.min {
-		h.min = v
-	}
-	if v > h.max {
-		h.max = v
-	}
 	h.count++
 	h.sum += float64(v)
 	h.sumSq += float64(float64(v) * float64(v)) // explicit conversion: no FMA fusion on any GOARCH
+	if v > h.max {
+		h.max = v
+	}
+	if v < h.min || h.count == 1 {
+		h.min = v
+	}
+}
+
+// grow allocates a band the first time a value falls in it (off the
+// recording fast path).
+//
+//go:noinline
+func (h *Histogram) grow(band int) *[histSub]uint64 {
+	b := new([histSub]uint64)
+	h.bands[band] = b
+	return b
 }
 
 // Merge adds every value recorded in o.
