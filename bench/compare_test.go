@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -11,16 +10,7 @@ import (
 // significantly slower in a near-zero-callback scenario.
 func TestCompareRefcount(t *testing.T) {
 	compare := func(callback, think string) Comparison {
-		sc := parse(t, fmt.Sprintf(`
-name: refcount
-replications: 5
-machine: xeon2s-icx
-cpus: 64
-designs: [session+norefcount, session+refcount]
-handlers: [{name: vfio-pci, module: vfio_pci, preserve: %s, unpreserve: %s}]
-sessions: {count: 64, files: [{handler: vfio-pci, count: 8}]}
-workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: %s}}, mix: {preserve: 1}, duration: 20ms, warmup: 2ms}
-`, callback, callback, think))
+		sc := refcountScenario(t, callback, think, 5)
 		cs, err := Compare(Run(sc, RunConfig{Workers: 2}), "session+norefcount", "session+refcount", 1)
 		if err != nil {
 			t.Fatal(err)

@@ -99,22 +99,28 @@ workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 10us}}
 	}
 }
 
+// refcountScenario is 64 CPUs preserving files of one modular handler
+// (vfio-pci) in 64 sessions under two designs that differ only in module
+// refcounting: session+norefcount and session+refcount.
+func refcountScenario(t *testing.T, callback, think string, reps int) *workload.Scenario {
+	return parse(t, fmt.Sprintf(`
+name: refcount
+replications: %d
+machine: xeon2s-icx
+cpus: 64
+designs: [session+norefcount, session+refcount]
+handlers: [{name: vfio-pci, module: vfio_pci, preserve: %s, unpreserve: %s}]
+sessions: {count: 64, files: [{handler: vfio-pci, count: 8}]}
+workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: %s}}, mix: {preserve: 1}, duration: 20ms, warmup: 2ms}
+`, reps, callback, callback, think))
+}
+
 // TestRefcountVisibility: module refcounting costs nothing visible when
 // handler callbacks dominate, and is visible when callbacks are near zero
 // and many CPUs preserve files of one modular handler (luo-model.md §5.5).
 func TestRefcountVisibility(t *testing.T) {
 	run := func(callback, think string) (with, without OpResult) {
-		sc := parse(t, fmt.Sprintf(`
-name: refcount
-replications: 4
-machine: xeon2s-icx
-cpus: 64
-designs: [session+refcount, session+norefcount]
-handlers: [{name: vfio-pci, module: vfio_pci, preserve: %s, unpreserve: %s}]
-sessions: {count: 64, files: [{handler: vfio-pci, count: 8}]}
-workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: %s}}, mix: {preserve: 1}, duration: 20ms, warmup: 2ms}
-`, callback, callback, think))
-		doc := Run(sc, RunConfig{Workers: 2})
+		doc := Run(refcountScenario(t, callback, think, 4), RunConfig{Workers: 2})
 		return point(t, doc, "session+refcount", 64).Ops["preserve"], point(t, doc, "session+norefcount", 64).Ops["preserve"]
 	}
 	with, without := run("{dist: lognormal, mean: 500us, cv: 0.5}", "1ms")

@@ -134,11 +134,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	var f runFlags
 	fs := newFlags("run", stderr)
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return flagErr(err)
+	if err := f.parse(fs, args); err != nil {
+		return err
 	}
-	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	sc, name, err := loadScenario(fs.Args(), &f)
 	if err != nil {
 		return err
@@ -149,14 +147,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	version, revision, goVersion := versionInfo()
 	start := time.Now()
-	ctx, stop := interruptible()
-	defer stop()
-	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs, Context: ctx})
+	doc, err := simulate(sc, &f, version)
 	if err != nil {
-		if sig := interruptedBy(ctx); sig != nil {
-			return sig
-		}
-		return fmt.Errorf("the model broke an invariant, no result written: %w", err)
+		return err
 	}
 	wall := time.Since(start)
 
@@ -202,6 +195,32 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "results: %s (also results.csv, results.txt, hgrm/, manifest.json)\n", filepath.Join(f.out, "results.json"))
 		}
 	}
+	return nil
+}
+
+// simulate runs every item of sc on f's workers. SIGINT and SIGTERM stop
+// it (an *interrupted error); a model that breaks an invariant fails it.
+// Either way nothing has been written.
+func simulate(sc *workload.Scenario, f *runFlags, version string) (*bench.Document, error) {
+	ctx, stop := interruptible()
+	defer stop()
+	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs, Context: ctx})
+	if err != nil {
+		if sig := interruptedBy(ctx); sig != nil {
+			return nil, sig
+		}
+		return nil, fmt.Errorf("the model broke an invariant, nothing written: %w", err)
+	}
+	return doc, nil
+}
+
+// parse parses the run flags of args into f, remembering which were set.
+func (f *runFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return flagErr(err)
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	return nil
 }
 
@@ -288,14 +307,15 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("compare", stderr)
 	f.register(fs)
 	threshold := fs.Float64("threshold", 1, "smallest difference, in `percent`, called significant")
-	if err := fs.Parse(args); err != nil {
-		return flagErr(err)
+	if err := f.parse(fs, args); err != nil {
+		return err
 	}
-	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	designs := strings.Split(f.designs, ",")
 	if len(designs) != 2 || designs[0] == "" || designs[1] == "" {
 		return &usageError{"-design A,B: compare needs exactly two designs"}
+	}
+	if !(*threshold >= 0) {
+		return &usageError{fmt.Sprintf("-threshold %g: want a non-negative percentage", *threshold)}
 	}
 	sc, _, err := loadScenario(fs.Args(), &f)
 	if err != nil {
@@ -309,19 +329,11 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 			sc.Name, sc.Designs[0].Name, sc.Designs[1].Name, len(sc.CPUs), sc.Replications)
 	}
 	version, _, _ := versionInfo()
-	ctx, stop := interruptible()
-	defer stop()
-	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs, Context: ctx})
+	doc, err := simulate(sc, &f, version)
 	if err != nil {
-		if sig := interruptedBy(ctx); sig != nil {
-			return sig
-		}
-		return fmt.Errorf("the model broke an invariant: %w", err)
+		return err
 	}
 	a, b := sc.Designs[0].Name, sc.Designs[1].Name
-	if !(*threshold >= 0) {
-		return &usageError{fmt.Sprintf("-threshold %g: want a non-negative percentage", *threshold)}
-	}
 	cs, err := bench.Compare(doc, a, b, *threshold)
 	if err != nil {
 		return err
