@@ -146,7 +146,7 @@ const (
 	stModGet     // module a (design's refcount policy)
 	stModPut     // module a
 	stXA         // xa_insert/xa_erase under xa_lock
-	stFLBIn      // FLB a (b: 0 preserve, 1 unpreserve, 2 finish): count and first/last callback
+	stFLBIn      // FLB a (b: 0 preserve, 1 unpreserve, 2 finish, 3 retrieve): count and first/last (or first-retrieve) callback
 	stCapFiles   // -ENOSPC if the session is full: jump to step a
 	stCapSession // -ENOSPC if the session table is full: jump to step a
 	stCommit     // LUO bookkeeping, b says what (commit*)
@@ -203,6 +203,7 @@ type LUO struct {
 	flbMu   []*Mutex // out/in per FLB
 	flbOut  []int
 	flbIn   []int
+	flbGot  []bool // incoming FLB state retrieved since the kexec
 
 	outSessions, inSessions int
 
@@ -282,6 +283,7 @@ func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, done func(*Thread)) *LUO {
 	}
 	k.flbOut = make([]int, len(cfg.FLBs))
 	k.flbIn = make([]int, len(cfg.FLBs))
+	k.flbGot = make([]bool, len(cfg.FLBs))
 	k.modRefs = make([]int64, len(cfg.Modules))
 	k.outPreserved = make([]int64, len(cfg.Handlers))
 	k.inPending = make([]int64, len(cfg.Handlers))
@@ -705,12 +707,23 @@ func (k *LUO) flbStep(t *Thread, f, dir int) {
 			return
 		}
 		cb = CBUnpreserve
-	default:
+	case 2:
 		k.flbIn[f]--
 		if k.flbIn[f] != 0 {
 			return
 		}
 		cb = CBFinish
+	default:
+		// liveupdate_flb_get_incoming from a handler's retrieve: the
+		// first caller after kexec runs the FLB's retrieve, once.
+		if k.flbGot[f] {
+			return
+		}
+		k.flbGot[f] = true
+		d := flb.Cost[CBRetrieve].Sample(k.cfg.FLBRNG)
+		t.pending += d
+		t.Callback += d
+		return
 	}
 	d := flb.Cost[cb].Sample(k.cfg.FLBRNG)
 	t.pending += d

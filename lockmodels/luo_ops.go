@@ -304,9 +304,18 @@ func (k *LUO) compile(t *Thread, steps []step) []step {
 		b.add(stLock, mutexSession)
 		b.perFileCost(p.WalkStep) // token walk: O(F_s), so O(F²) per session
 		b.delay(p.RMW)            // mutex(luo_file): private, uncontended
-		b.callback(h, CBRetrieve) // fh->ops->retrieve
-		b.delay(p.RMW)            // get_file
-		b.xa()                    // xa_insert
+		// fh->ops->retrieve; a handler linked to FLBs gets their incoming
+		// state through liveupdate_flb_get_incoming, whose first caller
+		// runs the FLB's retrieve under the FLB's incoming mutex.
+		for _, f := range k.cfg.Handlers[h].FLBs {
+			ref := int32(2*f + mutexFLBIn)
+			b.add(stLock, ref)
+			b.addB(stFLBIn, int32(f), 3)
+			b.add(stUnlock, ref)
+		}
+		b.callback(h, CBRetrieve)
+		b.delay(p.RMW) // get_file
+		b.xa()         // xa_insert
 		b.addB(stCommit, 0, commitRetrieve)
 		b.delay(p.RMW) // mutex_unlock(luo_file)
 		b.add(stUnlock, mutexSession)
@@ -379,6 +388,9 @@ func (k *LUO) Reboot() (blackout, callbacks sim.Time) {
 	}
 	for i := range k.gotFile {
 		k.gotFile[i] = false
+	}
+	for f := range k.flbGot {
+		k.flbGot[f] = false
 	}
 	k.inSessions, k.outSessions = k.outSessions, 0
 	k.afterKexec = true

@@ -925,3 +925,27 @@ func TestLUORebootSessionIndexes(t *testing.T) {
 		})
 	}
 }
+
+// TestLUOFLBRetrieveOnce: after kexec, the first retrieve of a file whose
+// handler links an FLB runs the FLB's retrieve (liveupdate_flb_get_incoming)
+// under the FLB's incoming mutex; later retrieves, in any session, do not.
+func TestLUOFLBRetrieveOnce(t *testing.T) {
+	const flbRetrieve = 33_000
+	cfg := luoFixture(mustDesign(t, "v3-merged"), IdealProfile(), 2, vfioH)
+	cfg.FLBs[0].Cost[CBRetrieve] = sim.ConstDist(flbRetrieve)
+	r := newLUORig(t, cfg, 2, 2)
+	for s := 0; s < 2; s++ {
+		r.do(s, opCreate(s), opPreserve(s, 0))
+	}
+	r.run()
+	r.k.Reboot()
+	r.k.Deserialize()
+	r.one(0, opRetrieveSession(0))
+	first := r.one(0, opRetrieve(0, 0))
+	r.one(1, opRetrieveSession(1))
+	second := r.one(1, opRetrieve(1, 0))
+	want := handlerCB(vfioH, CBRetrieve)
+	if first.callback != want+flbRetrieve || second.callback != want {
+		t.Errorf("retrieve callbacks %d then %d; want %d (with the FLB's retrieve) then %d", first.callback, second.callback, want+flbRetrieve, want)
+	}
+}
