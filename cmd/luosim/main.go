@@ -11,6 +11,7 @@
 //
 //	run       run a scenario (the embedded default when none is given)
 //	compare   compare two designs on common random numbers
+//	plan      list a scenario's work items (design x point x replication)
 //	validate  compare the simulator with analytic queueing results
 //	scenario  print a scenario in canonical form, defaults filled in
 //	designs   list the built-in lock designs

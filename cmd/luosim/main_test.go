@@ -188,3 +188,30 @@ func TestCompareCommand(t *testing.T) {
 		t.Errorf("compare -json: %+v", out)
 	}
 }
+
+func TestPlanCommand(t *testing.T) {
+	var so, se bytes.Buffer
+	if err := run([]string{"plan", "-json", "-cpus", "1,4", "-count", "2", "steady-contention"}, &so, &se); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Count int
+		Items []struct {
+			Index       int
+			Design      string
+			Point       string
+			Replication int
+			Seed        string
+		}
+	}
+	if err := json.Unmarshal(so.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Count != 4*2*2 || len(out.Items) != out.Count || out.Items[2].Point != "cpus=4" || len(out.Items[0].Seed) != 32 {
+		t.Errorf("plan: %+v", out)
+	}
+	so.Reset()
+	if err := run([]string{"plan"}, &so, &se); err != nil || !strings.HasSuffix(so.String(), "105 items\n") {
+		t.Errorf("plan of the default: err %v, output ends %q", err, so.String()[max(0, so.Len()-20):])
+	}
+}

@@ -49,6 +49,7 @@ func commands() []command {
 	return []command{
 		{"run", "run a scenario (the embedded default when none is given)", runRun},
 		{"compare", "compare two designs on common random numbers", runCompare},
+		{"plan", "list a scenario's work items (design x point x replication)", runPlan},
 		{"validate", "compare the simulator with analytic queueing results", runValidate},
 		{"scenario", "print a scenario in canonical form, defaults filled in", runScenario},
 		{"designs", "list the built-in lock designs", runDesigns},

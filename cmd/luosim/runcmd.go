@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/luosim/luosim/bench"
@@ -342,4 +343,36 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 		return bench.WriteCompareJSON(stdout, a, b, cs)
 	}
 	return bench.WriteCompare(stdout, a, b, cs)
+}
+
+func runPlan(args []string, stdout, stderr io.Writer) error {
+	var f runFlags
+	fs := newFlags("plan", stderr)
+	f.register(fs)
+	if err := f.parse(fs, args); err != nil {
+		return err
+	}
+	sc, _, err := loadScenario(fs.Args(), &f)
+	if err != nil {
+		return err
+	}
+	items := bench.Plan(sc)
+	if f.json {
+		b, err := json.MarshalIndent(map[string]any{"count": len(items), "items": items}, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(append(b, '\n'))
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "index\tdesign\tpoint\treplication\tseed")
+	for _, it := range items {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\n", it.Index, it.Design, it.Point, it.Replication, it.Seed)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%d items\n", len(items))
+	return err
 }
