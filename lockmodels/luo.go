@@ -135,7 +135,7 @@ const (
 	stJump                         // pc = a
 	stTable                        // jump-table entry: a is a step index (never executed)
 	// Steps from here on touch shared state: the thread is synced first.
-	stSync
+	stSync       // not a step: kinds from here on are synchronous
 	stLock       // mutex a (see mutexRef)
 	stUnlock     // mutex a
 	stRLock      // rwsem a (see rwsemRef)
@@ -213,7 +213,6 @@ type LUO struct {
 	inPending    []int64 // per handler: deserialized entries not finished
 	inRetrieved  []int64 // per handler: retrieved files not finished
 	serialized   []int64 // per handler: files handed to the next kernel
-	afterKexec   bool
 	deserialized bool
 
 	idle []int
@@ -561,7 +560,6 @@ func (k *LUO) mutex(t *Thread, ref int32) *Mutex {
 func (k *LUO) exec(t *Thread, s *step) bool {
 	now := k.eng.Now()
 	switch s.kind {
-	case stSync:
 	case stLock:
 		m := k.mutex(t, s.a)
 		ok, c := m.Lock(t.ID, t.cpu)

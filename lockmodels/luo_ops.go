@@ -393,7 +393,6 @@ func (k *LUO) Reboot() (blackout, callbacks sim.Time) {
 		k.flbGot[f] = false
 	}
 	k.inSessions, k.outSessions = k.outSessions, 0
-	k.afterKexec = true
 	return blackout, callbacks
 }
 

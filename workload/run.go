@@ -85,15 +85,14 @@ func Run(sc *Scenario, pt Point, rep int, rec Recorder) Result {
 
 // driver plays the userspace side: LUOD clients, one per session.
 type driver struct {
-	sc   *Scenario
-	pt   Point
-	rep  int
-	rec  Recorder
-	eng  *sim.Engine
-	id   sim.HandlerID
-	k    *lockmodels.LUO
-	cfg  lockmodels.LUOConfig
-	mods []string
+	sc  *Scenario
+	pt  Point
+	rep int
+	rec Recorder
+	eng *sim.Engine
+	id  sim.HandlerID
+	k   *lockmodels.LUO
+	cfg lockmodels.LUOConfig
 
 	threads []*lockmodels.Thread
 	next    []int // steady closed loops: the file slot each thread replaces next
