@@ -44,8 +44,14 @@ const PercentileMethod = "value at or below which that share of samples falls (u
 
 // PointResult is one design at one CPU count, over its replications.
 type PointResult struct {
-	Design       string                    `json:"design"`
-	CPUs         int                       `json:"cpus"`
+	Design string `json:"design"`
+	CPUs   int    `json:"cpus"`
+	// Point names the grid cell without the design ("cpus=16", or
+	// "cpus=16/sessions.count=32" with sweep axes); Params holds the
+	// value of each sweep axis of the scenario, by path, as a number
+	// (durations in ns). Both identify the cell in every output.
+	Point        string                    `json:"point"`
+	Params       map[string]float64        `json:"params,omitempty"`
 	Replications int                       `json:"replications"`
 	Ops          map[string]OpResult       `json:"ops"`
 	Locks        map[string]LockResult     `json:"locks"`
@@ -91,6 +97,15 @@ type OpResult struct {
 	Latency        Summary `json:"latency_ns"`
 	Wait           Summary `json:"wait_ns"`
 	CallbackMean   float64 `json:"callback_ns_mean"`
+	// Breakdown splits the mean latency by where the time went.
+	Breakdown Breakdown `json:"breakdown_ns_mean"`
+	// ThroughputCI95 is the 95% Student-t interval of throughput_per_s
+	// over replications; null with one replication.
+	ThroughputCI95 *[2]float64 `json:"throughput_ci95"`
+	// Spectrum is the latency distribution as [q, ns] pairs, q ascending:
+	// q = 0, 0.05, …, 0.95 and 1 − 10^(−k/20) up to the last q the sample
+	// count resolves, for percentile-spectrum and CDF plots.
+	Spectrum [][2]float64 `json:"latency_spectrum"`
 	// Steady runs only: MSER5TruncateOps is how many measured ops (mean
 	// over replications) MSER-5 would still discard as warm-up after the
 	// configured warmup; near 0 means the warmup sufficed.
@@ -99,6 +114,27 @@ type OpResult struct {
 	// means within the run, given for a single long steady replication
 	// (mean_ci95 needs several).
 	BatchMeansCI *BatchCI `json:"latency_batch_means_ci95,omitempty"`
+}
+
+// Breakdown is where an op's mean latency goes, in ns per op. The parts
+// sum to the mean latency.
+type Breakdown struct {
+	Callback float64 `json:"callback"` // handler and FLB callbacks
+	// LockWait is queueing for locks: from asking for a lock to getting
+	// it, spinning and wake-up included, less the cache-line transfers.
+	LockWait float64 `json:"lock_wait"`
+	// LockOverhead is the lock primitives' own local atomics (fast path
+	// acquire, release) with the line already cached.
+	LockOverhead float64 `json:"lock_overhead"`
+	// Transfers is fetching shared lines last written by another CPU:
+	// lock words, rwsem counts, module refcounts, cmpxchg retries.
+	Transfers float64 `json:"cache_line_transfers"`
+	// CPUWait is time runnable but queued for a CPU (more threads than
+	// simulated CPUs).
+	CPUWait float64 `json:"cpu_wait"`
+	// Work is the rest: syscall entry, list walks, allocation, KHO and
+	// xarray work.
+	Work float64 `json:"syscall_and_walks"`
 }
 
 // Summary is a latency distribution in nanoseconds.
@@ -143,6 +179,9 @@ type Handoffs struct {
 type opRecorder struct {
 	lat, wait [lockmodels.NumOps]sim.Histogram
 	cb        [lockmodels.NumOps]float64
+	transfer  [lockmodels.NumOps]float64
+	lockCost  [lockmodels.NumOps]float64
+	cpuWait   [lockmodels.NumOps]float64
 	failed    [lockmodels.NumOps]uint64
 	perCPU    []uint64 // ops completed per CPU
 	steady    bool
@@ -153,6 +192,9 @@ func (r *opRecorder) Record(op lockmodels.Op, s workload.Sample) {
 	r.lat[op].Record(int64(s.Latency))
 	r.wait[op].Record(int64(s.Wait))
 	r.cb[op] += float64(s.Callback)
+	r.transfer[op] += float64(s.Transfer)
+	r.lockCost[op] += float64(s.LockCost)
+	r.cpuWait[op] += float64(s.CPUWait)
 	if s.Failed {
 		r.failed[op]++
 	}
@@ -237,7 +279,7 @@ func RunChecked(sc *workload.Scenario, cfg RunConfig) (*Document, error) {
 // merged histograms, means with a Student-t interval over replication
 // means, throughput and phases as means over replications.
 func combine(pt workload.Point, reps []repResult) PointResult {
-	pr := PointResult{Design: pt.Design.Name, CPUs: pt.CPUs, Replications: len(reps),
+	pr := PointResult{Design: pt.Design.Name, CPUs: pt.CPUs, Point: pt.Key(), Replications: len(reps),
 		Ops: map[string]OpResult{}, Locks: map[string]LockResult{}, Phases: map[string]float64{}, Hazards: map[string]int{},
 		hists: map[string]*sim.Histogram{}}
 	for i, r := range reps {
@@ -259,7 +301,8 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 	for op := lockmodels.Op(0); op < lockmodels.NumOps; op++ {
 		var lat, wait sim.Histogram
 		var latMeans, waitMeans, latP99s, waitP99s []float64
-		var tput, cb float64
+		var tput, cb, xfer, lcost, cpuw float64
+		var tputs []float64
 		var failed uint64
 		for _, r := range reps {
 			h := &r.rec.lat[op]
@@ -274,8 +317,12 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 			waitP99s = append(waitP99s, r.rec.wait[op].Quantile(0.99))
 			if w := r.res.OpWindow[op]; w > 0 {
 				tput += float64(h.Count()) / w.Seconds()
+				tputs = append(tputs, float64(h.Count())/w.Seconds())
 			}
 			cb += r.rec.cb[op]
+			xfer += r.rec.transfer[op]
+			lcost += r.rec.lockCost[op]
+			cpuw += r.rec.cpuWait[op]
 			failed += r.rec.failed[op]
 		}
 		if lat.Count() == 0 {
@@ -296,10 +343,12 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 				batch = batchMeansCI(reps[0].rec.series[op].means)
 			}
 		}
+		n := float64(lat.Count())
 		pr.Ops[op.String()] = OpResult{MSER5TruncateOps: mserOps, BatchMeansCI: batch, Count: lat.Count(), Failed: failed,
-			ThroughputPerS: tput / float64(len(reps)),
-			Latency:        summarize(&lat, latMeans, latP99s), Wait: summarize(&wait, waitMeans, waitP99s),
-			CallbackMean: cb / float64(lat.Count())}
+			ThroughputPerS: tput / float64(len(reps)), ThroughputCI95: ci95(tputs),
+			Latency: summarize(&lat, latMeans, latP99s), Wait: summarize(&wait, waitMeans, waitP99s),
+			CallbackMean: cb / n, Breakdown: breakdown(lat.Mean(), wait.Mean(), cb/n, xfer/n, lcost/n, cpuw/n),
+			Spectrum: spectrum(&lat)}
 	}
 	type acc struct {
 		s          lockmodels.Stats
@@ -347,6 +396,14 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 	pr.Phases["blackout_ns"] = float64(phases.Blackout) / n
 	pr.Phases["restore_ns"] = float64(phases.Restore) / n
 	return pr
+}
+
+// breakdown splits a mean latency: the wait is lock queueing plus line
+// transfers; the work is what is left.
+func breakdown(lat, wait, cb, xfer, lockCost, cpuWait float64) Breakdown {
+	b := Breakdown{Callback: cb, LockWait: max(wait-xfer, 0), LockOverhead: lockCost, Transfers: xfer, CPUWait: cpuWait}
+	b.Work = max(lat-b.Callback-b.LockWait-b.LockOverhead-b.Transfers-b.CPUWait, 0)
+	return b
 }
 
 // meanOr is the mean of h, or fallback when h is empty: lock means and
@@ -466,4 +523,27 @@ func dur(ns float64) string {
 		}
 	}
 	return fmt.Sprintf("%.3gns", ns)
+}
+
+// spectrum samples h's quantiles on a grid dense enough for a CDF (steps
+// of 5%) and for a percentile spectrum (20 points per decade of 1/(1−q)),
+// up to the last quantile that n samples resolve (1/(1−q) ≤ n).
+func spectrum(h *sim.Histogram) [][2]float64 {
+	n := float64(h.Count())
+	var qs []float64
+	for k := 0; k < 20; k++ {
+		qs = append(qs, float64(k)/20)
+	}
+	for k := 27; ; k++ { // 1 − 10^(−27/20) ≈ 0.955, the first past 0.95
+		inv := math.Pow(10, float64(k)/20)
+		if inv > n || k > 140 {
+			break
+		}
+		qs = append(qs, 1-1/inv)
+	}
+	out := make([][2]float64, 0, len(qs))
+	for _, q := range qs {
+		out = append(out, [2]float64{q, h.Quantile(q)})
+	}
+	return out
 }

@@ -108,7 +108,16 @@ type Thread struct {
 	Done     sim.Time
 	Wait     sim.Time // waiting for locks and shared cache lines
 	Callback sim.Time // in handler and FLB callbacks
-	Failed   bool     // the op failed (-ENOSPC beyond the limits)
+	// Transfer is the part of Wait spent fetching shared cache lines held
+	// elsewhere (lock words, rwsem counts, module refcounts), including
+	// cmpxchg retries; the rest of Wait is queueing for locks.
+	Transfer sim.Time
+	// LockCost is the lock primitives' own local work: the atomic of each
+	// acquire and release with the line already in the cache.
+	LockCost sim.Time
+	// CPUWait is time runnable but waiting in the run queue for a CPU.
+	CPUWait sim.Time
+	Failed  bool // the op failed (-ENOSPC beyond the limits)
 
 	cpu         int
 	hasCPU      bool
@@ -116,6 +125,7 @@ type Thread struct {
 	steps       []step
 	pending     sim.Time
 	waitFrom    sim.Time
+	runqFrom    sim.Time  // when the thread joined the run queue
 	held        *Mutex    // session or global mutex held, for owner-sleeps signalling
 	waitingOn   *Mutex    // mutex the thread waits for
 	passing     *RWSem    // rwsem the thread waits to pass through (stReadPass)
@@ -306,6 +316,7 @@ func (k *LUO) AddThread(t *Thread) {
 // Start begins t's op (t.Op, t.Session, t.File, t.Replace) now.
 func (k *LUO) Start(t *Thread) {
 	t.Issued, t.Wait, t.Callback, t.Failed = k.eng.Now(), 0, 0, false
+	t.Transfer, t.LockCost, t.CPUWait = 0, 0, 0
 	t.pc, t.pending = 0, 0
 	if t.Op == OpUnpreserve || t.Op == OpFinish {
 		t.File = k.files[t.Session] - 1 // both walk the files the session holds, LIFO
@@ -365,6 +376,7 @@ func (k *LUO) takeCPU(t *Thread) bool {
 		return true
 	}
 	k.runq.push(t.ID)
+	t.runqFrom = k.eng.Now()
 	return false
 }
 
@@ -443,7 +455,9 @@ func (k *LUO) Handle(ev sim.Event) {
 		t.Wait += k.eng.Now() - t.waitFrom
 		if rw := t.passing; rw != nil {
 			t.passing = nil
-			t.pending += rw.RUnlock(t.ID, t.cpu)
+			c := rw.RUnlock(t.ID, t.cpu)
+			t.pending += c
+			t.LockCost += c
 		}
 		m := t.waitingOn
 		t.waitingOn = nil
@@ -457,6 +471,7 @@ func (k *LUO) Handle(ev sim.Event) {
 			return
 		}
 	case evRun:
+		t.CPUWait += k.eng.Now() - t.runqFrom
 		if m := t.ownerParked; m != nil {
 			t.ownerParked = nil
 			if m.Owner() == t.ID {
@@ -567,7 +582,7 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 			t.held = m
 		}
 		if ok {
-			k.charge(t, c)
+			k.chargeLock(t, c)
 			return false
 		}
 		t.waitFrom = now
@@ -578,7 +593,9 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 		return true
 	case stUnlock:
 		m := k.mutex(t, s.a)
-		t.pending += m.Unlock(t.ID, t.cpu)
+		c := m.Unlock(t.ID, t.cpu)
+		t.pending += c
+		t.LockCost += c
 		if s.a == mutexSession {
 			t.held = nil
 		}
@@ -592,7 +609,7 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 			ok, c = rw.Lock(t.ID, t.cpu)
 		}
 		if ok {
-			k.charge(t, c)
+			k.chargeLock(t, c)
 			return false
 		}
 		// The failed atomic overlaps the wait; rwsem waiters sleep.
@@ -600,7 +617,7 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 		k.dropCPU(t)
 		return true
 	case stRUnlock:
-		k.charge(t, k.rw[s.a].RUnlock(t.ID, t.cpu))
+		k.chargeLock(t, k.rw[s.a].RUnlock(t.ID, t.cpu))
 	case stReadPass:
 		rw := k.rw[s.a]
 		ok, c := rw.ReadPass(t.ID, t.cpu)
@@ -611,15 +628,16 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 			k.dropCPU(t)
 			return true
 		}
-		k.charge(t, c)
+		k.chargeLock(t, c)
 	case stWUnlock:
-		k.charge(t, k.rw[s.a].Unlock(t.ID, t.cpu))
+		k.chargeLock(t, k.rw[s.a].Unlock(t.ID, t.cpu))
 	case stModGet, stModPut:
 		k.modRef(t, int(s.a), s.kind == stModGet)
 	case stXA:
 		d := k.xa.Hold(now, t.cpu, k.prof.XArray)
 		t.pending += d
 		t.Wait += d - k.prof.XArray - k.prof.RMW
+		t.LockCost += k.prof.RMW // xa_lock's own atomic
 	case stFLBIn:
 		k.flbStep(t, int(s.a), int(s.b))
 	case stCapFiles:
@@ -644,7 +662,15 @@ func (k *LUO) charge(t *Thread, c sim.Time) {
 	t.pending += c
 	if c > k.prof.RMW {
 		t.Wait += c - k.prof.RMW
+		t.Transfer += c - k.prof.RMW
 	}
+}
+
+// chargeLock is charge for a lock primitive: its local RMW is the lock's
+// own cost.
+func (k *LUO) chargeLock(t *Thread, c sim.Time) {
+	k.charge(t, c)
+	t.LockCost += min(c, k.prof.RMW)
 }
 
 // modRef is try_module_get / module_put of a file handler's module under

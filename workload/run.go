@@ -26,6 +26,9 @@ type Sample struct {
 	Latency  sim.Time // issue (or arrival) to completion
 	Wait     sim.Time // waiting for locks and shared cache lines
 	Callback sim.Time // in handler and FLB callbacks
+	Transfer sim.Time // part of Wait spent fetching shared cache lines
+	LockCost sim.Time // lock primitives' local atomics
+	CPUWait  sim.Time // runnable, waiting for a CPU
 	CPU      int      // the CPU the op completed on; -1 for machine-wide ops (reboot, deserialize)
 	Failed   bool
 }
@@ -284,7 +287,8 @@ func (d *driver) Handle(ev sim.Event) {
 }
 
 func sampleOf(t *lockmodels.Thread) Sample {
-	return Sample{Latency: t.Done - t.Issued, Wait: t.Wait, Callback: t.Callback, CPU: t.CPU(), Failed: t.Failed}
+	return Sample{Latency: t.Done - t.Issued, Wait: t.Wait, Callback: t.Callback, Transfer: t.Transfer,
+		LockCost: t.LockCost, CPUWait: t.CPUWait, CPU: t.CPU(), Failed: t.Failed}
 }
 
 // runLifecycle: every session is created and its files preserved
