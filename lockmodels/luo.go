@@ -56,6 +56,16 @@ func (o Op) String() string {
 	return fmt.Sprintf("Op(%d)", o)
 }
 
+// ParseOp returns the op named name (as Op.String writes it).
+func ParseOp(name string) (Op, bool) {
+	for o, n := range opNames {
+		if n == name {
+			return Op(o), true
+		}
+	}
+	return 0, false
+}
+
 // LUOHandler is a registered file handler.
 type LUOHandler struct {
 	Name      string

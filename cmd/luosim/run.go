@@ -50,6 +50,7 @@ func commands() []command {
 		{"run", "run a scenario (the embedded default when none is given)", runRun},
 		{"compare", "compare two designs on common random numbers", runCompare},
 		{"plan", "list a scenario's work items (design x point x replication)", runPlan},
+		{"merge", "merge the shard files of a sweep into results and a report", runMerge},
 		{"validate", "compare the simulator with analytic queueing results", runValidate},
 		{"scenario", "print a scenario in canonical form, defaults filled in", runScenario},
 		{"designs", "list the built-in lock designs", runDesigns},

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -15,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/luosim/luosim/bench"
 	"github.com/luosim/luosim/lockmodels"
@@ -131,74 +129,6 @@ func loadScenario(args []string, f *runFlags) (*workload.Scenario, string, error
 	return sc, name, nil
 }
 
-func runRun(args []string, stdout, stderr io.Writer) error {
-	var f runFlags
-	fs := newFlags("run", stderr)
-	f.register(fs)
-	if err := f.parse(fs, args); err != nil {
-		return err
-	}
-	sc, name, err := loadScenario(fs.Args(), &f)
-	if err != nil {
-		return err
-	}
-	if !f.quiet {
-		fmt.Fprintf(stderr, "luosim: %s: %d designs x %d cpu counts x %d replications ...\n",
-			sc.Name, len(sc.Designs), len(sc.CPUs), sc.Replications)
-	}
-	version, revision, goVersion := versionInfo()
-	start := time.Now()
-	doc, err := simulate(sc, &f, version)
-	if err != nil {
-		return err
-	}
-	wall := time.Since(start)
-
-	var buf bytes.Buffer
-	if f.json {
-		err = bench.WriteJSON(&buf, doc)
-	} else {
-		err = bench.WriteTable(&buf, doc)
-	}
-	if err != nil {
-		return err
-	}
-	if f.out != "" {
-		files, err := bench.ResultFiles(doc)
-		if err != nil {
-			return err
-		}
-		manifest, err := json.MarshalIndent(map[string]any{
-			"command":      append([]string{"luosim", "run"}, args...),
-			"scenario":     name,
-			"workers":      f.jobs,
-			"wall_seconds": wall.Seconds(),
-			"started":      start.UTC().Format(time.RFC3339),
-			"host":         hostname(),
-			"go":           goVersion,
-			"revision":     revision,
-			"luosim":       version,
-		}, "", "  ")
-		if err != nil {
-			return err
-		}
-		files["manifest.json"] = append(manifest, '\n')
-		if err := writeFiles(f.out, files); err != nil {
-			return err
-		}
-	}
-	if _, err := stdout.Write(buf.Bytes()); err != nil {
-		return err
-	}
-	if !f.quiet {
-		fmt.Fprintf(stderr, "luosim: done in %.1fs\n", wall.Seconds())
-		if f.out != "" {
-			fmt.Fprintf(stderr, "results: %s (also results.csv, results.txt, hgrm/, manifest.json)\n", filepath.Join(f.out, "results.json"))
-		}
-	}
-	return nil
-}
-
 // simulate runs every item of sc on f's workers. SIGINT and SIGTERM stop
 // it (an *interrupted error); a model that breaks an invariant fails it.
 // Either way nothing has been written.
@@ -265,6 +195,9 @@ func writeFiles(dir string, files map[string][]byte) (err error) {
 		}
 		tmps = append(tmps, tmp.Name())
 		_, werr := tmp.Write(files[n])
+		if werr == nil {
+			werr = tmp.Chmod(0o644) // CreateTemp makes 0600; results are for sharing
+		}
 		if cerr := tmp.Close(); werr == nil {
 			werr = cerr
 		}

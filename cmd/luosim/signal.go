@@ -10,9 +10,15 @@ import (
 
 // interrupted is a run stopped by SIGINT or SIGTERM: exit status 128 + the
 // signal's number (130, 143), nothing written.
-type interrupted struct{ sig syscall.Signal }
+type interrupted struct {
+	sig   syscall.Signal
+	saved string // what was kept for -resume, if anything
+}
 
 func (e *interrupted) Error() string {
+	if e.saved != "" {
+		return fmt.Sprintf("interrupted by %v: no result files written; %s", e.sig, e.saved)
+	}
 	return fmt.Sprintf("interrupted by %v: stopped before writing anything", e.sig)
 }
 
@@ -48,7 +54,7 @@ func interruptible() (context.Context, func()) {
 // interruptedBy returns the interrupt that canceled ctx, or nil.
 func interruptedBy(ctx context.Context) error {
 	if c, ok := ctx.(*sigCtx); ok && ctx.Err() != nil && c.got != 0 {
-		return &interrupted{c.got}
+		return &interrupted{sig: c.got}
 	}
 	return nil
 }
