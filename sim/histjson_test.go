@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"strings"
@@ -60,4 +61,40 @@ func TestHistogramJSONRejects(t *testing.T) {
 			t.Errorf("%s: got %v, want an error containing %q", tc.in, err, tc.want)
 		}
 	}
+}
+
+// FuzzHistogramJSON: decoding never panics, and an accepted histogram
+// encodes back to bytes that decode to the same histogram.
+func FuzzHistogramJSON(f *testing.F) {
+	var h Histogram
+	for _, v := range []int64{0, 1, 2047, 2048, 5000, 1 << 40} {
+		h.Record(v)
+	}
+	b, _ := json.Marshal(&h)
+	f.Add(b)
+	f.Add([]byte(`{"count":0,"sum":0,"sum_sq":0,"min":0,"max":0,"buckets":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var g Histogram
+		if err := json.Unmarshal(data, &g); err != nil {
+			return
+		}
+		b1, err := json.Marshal(&g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g2 Histogram
+		if err := json.Unmarshal(b1, &g2); err != nil {
+			t.Fatalf("re-decoding %s: %v", b1, err)
+		}
+		b2, _ := json.Marshal(&g2)
+		if !bytes.Equal(b1, b2) {
+			t.Fatal("unstable encoding")
+		}
+		if g.Count() > 0 {
+			q := g.Quantile(0.5)
+			if q < float64(g.Min()) || q > float64(g.Max()) {
+				t.Fatalf("median %g outside [%d, %d]", q, g.Min(), g.Max())
+			}
+		}
+	})
 }
