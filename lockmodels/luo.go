@@ -99,6 +99,9 @@ type LUOConfig struct {
 	// compare-and-swap loops on module lines (kept apart so that designs
 	// doing more CAS loops draw the same callback costs).
 	RebootRNG, FLBRNG, CASRNG *rand.Rand
+	// Check turns on the invariant checks of check.go (also on for every
+	// model while CheckAll is set).
+	Check bool
 }
 
 // Thread is a userspace thread issuing LUO operations. The driver fills the
@@ -218,6 +221,7 @@ type LUO struct {
 	live    []bool // session exists (outgoing, then incoming)
 	gotFile []bool // per session × slot: the incoming file was retrieved
 	rw      []*RWSem
+	chk     *checker // nil unless invariants are checked
 	xa      CacheLine
 	modLine []CacheLine
 	flbMu   []*Mutex // out/in per FLB
@@ -290,6 +294,9 @@ func NewLUO(eng *sim.Engine, cfg LUOConfig, cpus int, done func(*Thread)) *LUO {
 		}
 		k.rw = append(k.rw, rw)
 	}
+	if cfg.Check || CheckAll {
+		k.chk = newChecker(k)
+	}
 	k.xa.Init(k.prof, nil)
 	k.xa.Class = &k.classes.xa
 	k.modLine = make([]CacheLine, len(cfg.Modules))
@@ -325,6 +332,9 @@ func (k *LUO) AddThread(t *Thread) {
 
 // Start begins t's op (t.Op, t.Session, t.File, t.Replace) now.
 func (k *LUO) Start(t *Thread) {
+	if k.chk != nil {
+		k.chkStart(t)
+	}
 	t.Issued, t.Wait, t.Callback, t.Failed = k.eng.Now(), 0, 0, false
 	t.Transfer, t.LockCost, t.CPUWait = 0, 0, 0
 	t.pc, t.pending = 0, 0
@@ -448,6 +458,9 @@ func (k *LUO) spinnerSlept(tid int32) { k.dropCPU(k.threads[tid]) }
 // CPU.
 func (k *LUO) Handle(ev sim.Event) {
 	t := k.threads[ev.Arg]
+	if k.chk != nil {
+		k.chkTick()
+	}
 	switch ev.Op {
 	case evStart:
 		k.Start(t)
@@ -463,6 +476,9 @@ func (k *LUO) Handle(ev sim.Event) {
 		}
 	case evGrant:
 		t.Wait += k.eng.Now() - t.waitFrom
+		if k.chk != nil {
+			k.chkGrant(t, t.waitingOn, -1, false, false, true)
+		}
 		if rw := t.passing; rw != nil {
 			t.passing = nil
 			c := rw.RUnlock(t.ID, t.cpu)
@@ -525,6 +541,9 @@ func (k *LUO) run(t *Thread) {
 		return
 	}
 	t.Done = k.eng.Now()
+	if k.chk != nil {
+		k.chkDone(t)
+	}
 	k.dropCPU(t)
 	k.done(t)
 }
@@ -591,6 +610,13 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 		if s.a == mutexSession {
 			t.held = m
 		}
+		if k.chk != nil {
+			if ok {
+				k.chkGrant(t, m, -1, true, false, false)
+			} else {
+				k.chkWait(t, m, -1, true, false)
+			}
+		}
 		if ok {
 			k.chargeLock(t, c)
 			return false
@@ -603,6 +629,9 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 		return true
 	case stUnlock:
 		m := k.mutex(t, s.a)
+		if k.chk != nil {
+			k.chkRelease(t, m, -1, true)
+		}
 		c := m.Unlock(t.ID, t.cpu)
 		t.pending += c
 		t.LockCost += c
@@ -618,6 +647,13 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 		} else {
 			ok, c = rw.Lock(t.ID, t.cpu)
 		}
+		if k.chk != nil {
+			if ok {
+				k.chkGrant(t, nil, int(s.a), s.kind == stWLock, false, false)
+			} else {
+				k.chkWait(t, nil, int(s.a), s.kind == stWLock, false)
+			}
+		}
 		if ok {
 			k.chargeLock(t, c)
 			return false
@@ -627,10 +663,20 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 		k.dropCPU(t)
 		return true
 	case stRUnlock:
+		if k.chk != nil {
+			k.chkRelease(t, nil, int(s.a), false)
+		}
 		k.chargeLock(t, k.rw[s.a].RUnlock(t.ID, t.cpu))
 	case stReadPass:
 		rw := k.rw[s.a]
 		ok, c := rw.ReadPass(t.ID, t.cpu)
+		if k.chk != nil {
+			if ok {
+				k.chkGrant(t, nil, int(s.a), false, true, false)
+			} else {
+				k.chkWait(t, nil, int(s.a), false, true)
+			}
+		}
 		if !ok {
 			// Wait to enter; leave as soon as the read lock is granted.
 			t.waitFrom = now
@@ -640,6 +686,9 @@ func (k *LUO) exec(t *Thread, s *step) bool {
 		}
 		k.chargeLock(t, c)
 	case stWUnlock:
+		if k.chk != nil {
+			k.chkRelease(t, nil, int(s.a), true)
+		}
 		k.chargeLock(t, k.rw[s.a].Unlock(t.ID, t.cpu))
 	case stModGet, stModPut:
 		k.modRef(t, int(s.a), s.kind == stModGet)

@@ -476,6 +476,14 @@ const (
 // Attempts are probes: the module is taken to be loaded again at once, so
 // one run measures the exposure over its whole span.
 func (k *LUO) Rmmod(mod int) RmmodResult {
+	r := k.rmmod(mod)
+	if k.chk != nil && r != RmmodBlocked {
+		k.chkUnload(mod)
+	}
+	return r
+}
+
+func (k *LUO) rmmod(mod int) RmmodResult {
 	if k.cfg.Design.Refcount == RefPinned && k.registers(mod) {
 		return RmmodBlocked // v0: try_module_get at registration, held while registered
 	}

@@ -143,6 +143,7 @@ func (r *luoRig) run() []luoDone {
 		}
 	}
 	r.eng.Run()
+	r.k.CheckEnd(true) // every op done, nobody waiting: conservation and Little's law hold exactly
 	for i := range r.threads {
 		if r.busy[i] || len(r.queue[i]) > 0 {
 			r.t.Fatalf("thread %d stuck: busy %v, %d calls left (deadlock?)", i, r.busy[i], len(r.queue[i]))
