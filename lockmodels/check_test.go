@@ -11,10 +11,10 @@ import (
 // with a message naming it.
 func TestCheckerCatches(t *testing.T) {
 	for _, tt := range []struct {
-		name  string
-		prof  string
+		name   string
+		prof   string
 		break_ func(r *luoRig)
-		want  string
+		want   string
 	}{
 		{"two owners of a mutex", "xeon2s-icx", func(r *luoRig) {
 			m := r.k.session[0]
