@@ -16,6 +16,7 @@ import (
 // differences are sharp.
 type Comparison struct {
 	CPUs     int         `json:"cpus"`
+	Point    string      `json:"point"` // the grid cell, e.g. "cpus=16" or "cpus=16/sessions.count=32"
 	Op       string      `json:"op"`
 	Metric   string      `json:"metric"` // latency_mean, latency_p99, throughput
 	A        float64     `json:"a"`      // mean over replications
@@ -44,9 +45,9 @@ var compareMetrics = []struct {
 // even a difference of a few nanoseconds in milliseconds statistically
 // certain, which is not what a reader of "significant" expects.
 func Compare(doc *Document, a, b string, thresholdPct float64) ([]Comparison, error) {
-	find := func(design string, cpus int) *PointResult {
+	find := func(design, point string) *PointResult {
 		for i := range doc.Results {
-			if doc.Results[i].Design == design && doc.Results[i].CPUs == cpus {
+			if doc.Results[i].Design == design && doc.Results[i].Point == point {
 				return &doc.Results[i]
 			}
 		}
@@ -58,7 +59,7 @@ func Compare(doc *Document, a, b string, thresholdPct float64) ([]Comparison, er
 		if pa.Design != a {
 			continue
 		}
-		pb := find(b, pa.CPUs)
+		pb := find(b, pa.Point)
 		if pb == nil {
 			continue
 		}
@@ -73,13 +74,13 @@ func Compare(doc *Document, a, b string, thresholdPct float64) ([]Comparison, er
 		}
 	}
 	if !seen {
-		return nil, fmt.Errorf("no CPU count has results for both %q and %q", a, b)
+		return nil, fmt.Errorf("no point has results for both %q and %q", a, b)
 	}
 	return out, nil
 }
 
 func compareOne(pa, pb PointResult, op, metric string, higherBetter bool, get func(ReplicaOp) float64, thresholdPct float64) Comparison {
-	c := Comparison{CPUs: pa.CPUs, Op: op, Metric: metric, P: 1}
+	c := Comparison{CPUs: pa.CPUs, Point: pa.Point, Op: op, Metric: metric, P: 1}
 	var deltas, as, bs []float64
 	for i := 0; i < len(pa.Replicas) && i < len(pb.Replicas); i++ {
 		ra, oka := pa.Replicas[i].Ops[op]
@@ -144,13 +145,25 @@ func verdict(c Comparison, half float64, higherBetter bool, thresholdPct float64
 func WriteCompare(w io.Writer, a, b string, cs []Comparison) error {
 	fmt.Fprintf(w, "A = %s, B = %s (paired over common-random-number replications; all times simulated)\n", a, b)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "cpus\top\tmetric\tA\tB\tdelta\t95% CI\tp\tverdict")
+	sweep := false
 	for _, c := range cs {
+		sweep = sweep || c.Point != fmt.Sprintf("cpus=%d", c.CPUs)
+	}
+	if sweep {
+		fmt.Fprintln(tw, "point\top\tmetric\tA\tB\tdelta\t95% CI\tp\tverdict")
+	} else {
+		fmt.Fprintln(tw, "cpus\top\tmetric\tA\tB\tdelta\t95% CI\tp\tverdict")
+	}
+	for _, c := range cs {
+		where := fmt.Sprint(c.CPUs)
+		if sweep {
+			where = c.Point
+		}
 		ci := "-"
 		if c.CI95Pct != nil {
 			ci = fmt.Sprintf("[%+.2f%%, %+.2f%%]", c.CI95Pct[0], c.CI95Pct[1])
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%+.2f%%\t%s\t%.3g\t%s\n", c.CPUs, c.Op, c.Metric,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%+.2f%%\t%s\t%.3g\t%s\n", where, c.Op, c.Metric,
 			fmtMetric(c.Metric, c.A), fmtMetric(c.Metric, c.B), c.DeltaPct, ci, c.P, c.Verdict)
 	}
 	return tw.Flush()

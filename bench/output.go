@@ -41,7 +41,7 @@ func ResultFiles(doc *Document) (map[string][]byte, error) {
 			}
 			var b bytes.Buffer
 			writeHgrm(&b, h)
-			files[fmt.Sprintf("hgrm/%s.cpus=%d.%s.hgrm", fileSafe(r.Design), r.CPUs, op)] = b.Bytes()
+			files[fmt.Sprintf("hgrm/%s.%s.%s.hgrm", fileSafe(r.Design), strings.ReplaceAll(r.Point, "/", ","), op)] = b.Bytes()
 		}
 	}
 	return files, nil
@@ -98,8 +98,8 @@ func WriteBenchfmt(w *bytes.Buffer, doc *Document) error {
 				if !ok || ro.Count == 0 {
 					continue
 				}
-				fmt.Fprintf(w, "%s/design=%s/cpus=%d %d %s sim-ns/op %s p50-sim-ns %s p99-sim-ns %s ops/sim-s\n",
-					benchName(op), fileSafe(r.Design), r.CPUs, ro.Count, fmtFloat(ro.MeanNs), fmtFloat(ro.P50Ns),
+				fmt.Fprintf(w, "%s/design=%s/%s %d %s sim-ns/op %s p50-sim-ns %s p99-sim-ns %s ops/sim-s\n",
+					benchName(op), fileSafe(r.Design), r.Point, ro.Count, fmtFloat(ro.MeanNs), fmtFloat(ro.P50Ns),
 					fmtFloat(ro.P99Ns), fmtFloat(ro.ThroughputPerS))
 			}
 		}
@@ -112,7 +112,7 @@ func WriteBenchfmt(w *bytes.Buffer, doc *Document) error {
 func WriteCSV(w *bytes.Buffer, doc *Document) error {
 	cw := csv.NewWriter(w)
 	name := doc.scenarioName
-	cw.Write([]string{"scenario", "design", "cpus", "replication", "op", "metric", "unit", "value"})
+	cw.Write([]string{"scenario", "design", "cpus", "point", "replication", "op", "metric", "unit", "value"})
 	for _, r := range doc.Results {
 		for _, rep := range r.Replicas {
 			for _, op := range sortedOps(r.Ops) {
@@ -121,7 +121,7 @@ func WriteCSV(w *bytes.Buffer, doc *Document) error {
 					continue
 				}
 				row := func(metric, unit string, v float64) {
-					cw.Write([]string{name, r.Design, strconv.Itoa(r.CPUs), strconv.Itoa(rep.Replication), op, metric, unit, fmtFloat(v)})
+					cw.Write([]string{name, r.Design, strconv.Itoa(r.CPUs), r.Point, strconv.Itoa(rep.Replication), op, metric, unit, fmtFloat(v)})
 				}
 				row("count", "ops", float64(ro.Count))
 				row("latency_mean", "sim-ns", ro.MeanNs)

@@ -86,7 +86,7 @@ func TestCSVAndHgrm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != "scenario,design,cpus,replication,op,metric,unit,value" {
+	if strings.Join(rows[0], ",") != "scenario,design,cpus,point,replication,op,metric,unit,value" {
 		t.Errorf("header %v", rows[0])
 	}
 	if rows[1][0] != "vm-fleet" || len(rows) < 100 {

@@ -432,14 +432,26 @@ func WriteJSON(w io.Writer, doc *Document) error {
 // with the safety columns that make a fast but unsafe design visible.
 func WriteTable(w io.Writer, doc *Document) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "design\tcpus\tpreserve p50\tp99\tretrieve p50\tp99\tblackout\tunload-blocked\tunload-hazards\t")
+	sweep := false
+	for _, r := range doc.Results {
+		sweep = sweep || len(r.Params) > 0
+	}
+	where := "cpus"
+	if sweep {
+		where = "point"
+	}
+	fmt.Fprintf(tw, "design\t%s\tpreserve p50\tp99\tretrieve p50\tp99\tblackout\tunload-blocked\tunload-hazards\t\n", where)
 	for _, r := range doc.Results {
 		pre, ret := r.Ops["preserve"], r.Ops["retrieve"]
 		haz := fmt.Sprint(r.Hazards["unload_hazards"])
 		if r.Hazards["unload_hazards"] > 0 {
 			haz += " UNSAFE"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", r.Design, r.CPUs,
+		at := fmt.Sprint(r.CPUs)
+		if sweep {
+			at = r.Point
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", r.Design, at,
 			dur(pre.Latency.P50), dur(pre.Latency.P99), dur(ret.Latency.P50), dur(ret.Latency.P99),
 			dur(r.Phases["blackout_ns"]), r.Hazards["unload_blocked"], haz)
 	}
