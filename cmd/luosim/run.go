@@ -52,6 +52,7 @@ func commands() []command {
 		{"plan", "list a scenario's work items (design x point x replication)", runPlan},
 		{"merge", "merge the shard files of a sweep into results and a report", runMerge},
 		{"validate", "compare the simulator with analytic queueing results", runValidate},
+		{"report", "re-render the report from a result directory's results.json", runReport},
 		{"scenario", "print a scenario in canonical form, defaults filled in", runScenario},
 		{"designs", "list the built-in lock designs", runDesigns},
 		{"profiles", "list the built-in machine cost profiles", runProfiles},
