@@ -93,16 +93,17 @@ func (r *opRecorder) Record(op lockmodels.Op, s workload.Sample) {
 	}
 }
 
-// RunItem simulates one work item of sc. A model that breaks one of its
-// invariants (it panics) is an error naming the item and what broke.
-func RunItem(sc *workload.Scenario, it Item) (res ItemResult, err error) {
+// RunItem simulates one work item of sc (cfg.Check: with invariant
+// checks). A model that breaks one of its invariants (it panics) is an
+// error naming the item and what broke.
+func RunItem(sc *workload.Scenario, it Item, cfg RunConfig) (res ItemResult, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("item %d (design %s, %s, replication %d): %v", it.Index, it.Design, it.Point, it.Replication, r)
 		}
 	}()
 	rec := &opRecorder{steady: sc.Workload.Kind == workload.Steady}
-	r := workload.Run(sc, it.pt, it.Replication, rec)
+	r := workload.RunWith(sc, it.pt, it.Replication, rec, workload.Options{Check: cfg.Check})
 	res = ItemResult{Index: it.Index, Design: it.Design, Point: it.Point, Replication: it.Replication,
 		PerCPU: rec.perCPU, ElapsedNs: int64(r.Elapsed), Blocked: r.Blocked, Hazards: r.Hazards, Events: r.Events,
 		Phases: ItemPhases{int64(r.Phases.Preserve), int64(r.Phases.Blackout), int64(r.Phases.Restore)}}
@@ -160,7 +161,7 @@ func RunItems(sc *workload.Scenario, items []Item, cfg RunConfig, done func(Item
 		close(finished)
 	}()
 	forEachUntil(stop, len(items), max(cfg.Workers, 1), func(i int) {
-		out[i], errs[i] = RunItem(sc, items[i])
+		out[i], errs[i] = RunItem(sc, items[i], cfg)
 		if errs[i] == nil {
 			ok[i] = true
 			results <- i

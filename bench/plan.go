@@ -23,17 +23,21 @@ type Item struct {
 	pt workload.Point
 }
 
-// Plan returns the work items of sc in canonical order: designs, then
-// CPU counts, then replications, as the scenario lists them. Run executes
-// exactly this order.
+// Plan returns the work items of sc in canonical order: designs as the
+// scenario lists them, then the points of the grid (CPU counts, then the
+// sweep axes, the last varying fastest), then replications. RunChecked
+// executes exactly this order.
 func Plan(sc *workload.Scenario) []Item {
 	var items []Item
+	points := sc.Points()
 	for _, d := range sc.Designs {
-		for _, c := range sc.CPUs {
-			pt := workload.Point{Design: d, CPUs: c}
+		for _, p := range points {
+			pt := p
+			pt.Design = d
+			key := pt.Key()
 			for r := 0; r < sc.Replications; r++ {
-				s1, s2 := sim.Seed(sc.Seed, pt.Key(), "rep="+strconv.Itoa(r))
-				items = append(items, Item{Index: len(items), Design: d.Name, Point: pt.Key(), Replication: r,
+				s1, s2 := sim.Seed(sc.Seed, key, "rep="+strconv.Itoa(r))
+				items = append(items, Item{Index: len(items), Design: d.Name, Point: key, Replication: r,
 					Seed: fmt.Sprintf("%016x%016x", s1, s2), pt: pt})
 			}
 		}
@@ -44,5 +48,12 @@ func Plan(sc *workload.Scenario) []Item {
 // params returns the sweep coordinates of pt by path, nil without sweep
 // axes.
 func params(pt workload.Point) map[string]float64 {
-	return nil
+	if len(pt.Coords) == 0 {
+		return nil
+	}
+	m := make(map[string]float64, len(pt.Coords))
+	for _, c := range pt.Coords {
+		m[c.Path] = c.Value.Num
+	}
+	return m
 }

@@ -22,6 +22,8 @@ type RunConfig struct {
 	// Context, if set, stops the run early when done (an interrupt):
 	// RunChecked then returns its error and no document.
 	Context context.Context
+	// Check runs every item with the model's invariant checks (-check).
+	Check bool
 }
 
 // Document is the result document of product.md §4: what `luosim run

@@ -198,6 +198,26 @@ func (s *Scenario) canonicalTree() *ctree {
 		}
 		root.add("limits", l)
 	}
+
+	// Only a scenario with sweep axes has a sweep key, so that the
+	// canonical form of every other scenario is what it was before sweeps.
+	if len(s.Sweep) > 0 {
+		sw := cmap(false)
+		for _, a := range s.Sweep {
+			k := s.axisKind(a.Path)
+			lit := k != vCount && k != vReal
+			l := clist(true)
+			for _, v := range a.Values {
+				if lit {
+					l.push(clit(v.Text))
+				} else {
+					l.push(cnum(v.Text))
+				}
+			}
+			sw.add(a.Path, l)
+		}
+		root.add("sweep", sw)
+	}
 	return root
 }
 

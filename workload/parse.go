@@ -200,6 +200,10 @@ func (p *parser) yamlErr(data []byte, err error) error {
 	msg := err.Error()
 	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if lines := bytes.Split(data, []byte("\n")); line >= 1 && line <= len(lines) && bytes.Contains(lines[line-1], []byte("\t")) &&
+			strings.Contains(m[2], "cannot start any token") {
+			return p.errAt(line, "%s (a tab: YAML indents with spaces only)", m[2])
+		}
 		return p.errAt(line, "%s", m[2])
 	}
 	if m := yamlAnchorErr.FindStringSubmatch(msg); m != nil {
@@ -451,16 +455,7 @@ func (p *parser) dist(n *yaml.Node, what string) (sim.Dist, error) {
 		t, err := p.duration(f.val[k], what+"."+k)
 		return float64(t), err
 	}
-	cv := func(lo float64) (float64, error) {
-		v, err := p.float(f.val["cv"], what+".cv", math.Inf(-1), math.Inf(1))
-		if err != nil {
-			return 0, err
-		}
-		if v < lo || v > maxCV {
-			return 0, p.errf(f.val["cv"], "%s.cv: %s distribution needs cv in [%g, %g], got %s", what, name, lo, float64(maxCV), f.val["cv"].Value)
-		}
-		return v, nil
-	}
+	cv := func(lo float64) (float64, error) { return p.cv(f.val["cv"], what+".cv", name, lo) }
 	switch kind {
 	case sim.DistConst:
 		v, err := dur("value")
@@ -532,6 +527,19 @@ func (p *parser) dist(n *yaml.Node, what string) (sim.Dist, error) {
 	}
 }
 
+// cv reads the coefficient of variation of a distribution of the named
+// family, in [lo, maxCV].
+func (p *parser) cv(n *yaml.Node, what, family string, lo float64) (float64, error) {
+	v, err := p.float(n, what, math.Inf(-1), math.Inf(1))
+	if err != nil {
+		return 0, err
+	}
+	if v < lo || v > maxCV {
+		return 0, p.errf(n, "%s: %s distribution needs cv in [%g, %g], got %s", what, family, lo, float64(maxCV), n.Value)
+	}
+	return v, nil
+}
+
 // cost reads a callback's cost; a constant 0 is stored as the zero Dist, a
 // callback that costs nothing.
 func (p *parser) cost(n *yaml.Node, what string) (sim.Dist, error) {
@@ -550,9 +558,6 @@ func (p *parser) scenario(root *yaml.Node) (*Scenario, error) {
 	f, err := p.mapping(root, "scenario", topKeys)
 	if err != nil {
 		return nil, err
-	}
-	if f.has("sweep") {
-		return nil, p.errf(f.key["sweep"], "sweep is not supported yet")
 	}
 	s := &Scenario{Name: DefaultName, Seed: DefaultSeed, Replications: DefaultReplications}
 	if n := f.val["name"]; n != nil {
@@ -622,6 +627,21 @@ func (p *parser) scenario(root *yaml.Node) (*Scenario, error) {
 		if s.Limits, err = p.limits(n); err != nil {
 			return nil, err
 		}
+	}
+	if n := f.val["sweep"]; n != nil {
+		if err := p.sweep(n, s); err != nil {
+			return nil, err
+		}
+	}
+	if items := s.gridItems(); items > MaxItems {
+		at := root
+		for _, k := range []string{"replications", "cpus", "designs"} {
+			if f.has(k) {
+				at = f.key[k]
+				break
+			}
+		}
+		return nil, p.errf(at, "the grid is %s work items (%s), over the maximum of %d", formatCount(items), s.gridText(), MaxItems)
 	}
 	return s, nil
 }
@@ -960,10 +980,12 @@ func (p *parser) sessions(n *yaml.Node, handlers []Handler) (Sessions, error) {
 		if err != nil {
 			return s, err
 		}
-		if !g.has("handler") || !g.has("count") {
-			return s, p.errf(it, "sessions.files: want {handler: NAME, count: N}")
+		for _, k := range fileKeys {
+			if !g.has(k) {
+				return s, p.errf(it, "sessions.files: missing %s (want {handler: NAME, count: N})", k)
+			}
 		}
-		name, err := p.str(g.val["handler"], "handler")
+		name, err := p.str(g.val["handler"], "sessions.files.handler")
 		if err != nil {
 			return s, err
 		}
@@ -973,7 +995,7 @@ func (p *parser) sessions(n *yaml.Node, handlers []Handler) (Sessions, error) {
 		if slices.ContainsFunc(s.Files, func(o FileGroup) bool { return o.Handler == name }) {
 			return s, p.errf(g.val["handler"], "handler %q listed twice in sessions.files", name)
 		}
-		k, err := p.integer(g.val["count"], "count", 1, MaxFilesPerSession)
+		k, err := p.integer(g.val["count"], "sessions.files.count", 1, MaxFilesPerSession)
 		if err != nil {
 			return s, err
 		}
@@ -1138,8 +1160,10 @@ func (p *parser) faults(n *yaml.Node, s *Scenario) (Faults, error) {
 	if err != nil {
 		return fl, err
 	}
-	if !r.has("rate") || !r.has("modules") {
-		return fl, p.errf(v, "faults.rmmod: want {rate: N/s, modules: [NAME, ...]}")
+	for _, k := range rmmodKeys {
+		if !r.has(k) {
+			return fl, p.errf(v, "faults.rmmod: missing %s (want {rate: N/s, modules: [NAME, ...]})", k)
+		}
 	}
 	if fl.RmmodRate, err = p.rate(r.val["rate"], "rmmod.rate"); err != nil {
 		return fl, err

@@ -167,7 +167,8 @@ limits: {sessions: 744}
 }
 
 // checkRoundTrip parses the canonical YAML of s and checks that it is a
-// fixed point, and that the canonical JSON is valid JSON.
+// fixed point, and that the canonical JSON is valid JSON that parses back
+// to the same scenario.
 func checkRoundTrip(t *testing.T, s *Scenario) {
 	t.Helper()
 	c := s.CanonicalYAML()
@@ -184,6 +185,14 @@ func checkRoundTrip(t *testing.T, s *Scenario) {
 	}
 	if !bytes.Equal(j, s2.CanonicalJSON()) || s.SHA256() != s2.SHA256() {
 		t.Fatalf("canonical JSON differs after a round trip")
+	}
+	// JSON is YAML: the canonical JSON parses back to the same scenario.
+	s3, err := Parse("canonical.json", j)
+	if err != nil {
+		t.Fatalf("canonical JSON does not parse: %v\n%s", err, j)
+	}
+	if s3.SHA256() != s.SHA256() {
+		t.Fatalf("canonical JSON parses to another scenario:\n%s\nthen:\n%s", j, s3.CanonicalJSON())
 	}
 }
 

@@ -5,21 +5,43 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/luosim/luosim/lockmodels"
 	"github.com/luosim/luosim/sim"
 )
 
-// Point is one cell of a scenario's grid: a design at a CPU count.
+// Point is one cell of a scenario's grid: a design at a CPU count and, when
+// the scenario has sweep axes, a value on each (Scenario.Points lists
+// them).
 type Point struct {
 	Design lockmodels.Design
 	CPUs   int
+	Coords []Coord // one per sweep axis, in the scenario's order
 }
 
 // Key names the point's position in the grid without the design, so that
 // every design of a replication draws the same random numbers (common
-// random numbers, product.md §6).
-func (p Point) Key() string { return "cpus=" + strconv.Itoa(p.CPUs) }
+// random numbers, product.md §6): "cpus=16" without sweep axes, else
+// "cpus=16/sessions.count=32/handlers.memfd.preserve.mean=100us", each
+// value in canonical form. Every random stream derives from it.
+func (p Point) Key() string {
+	if len(p.Coords) == 0 {
+		return "cpus=" + strconv.Itoa(p.CPUs)
+	}
+	var b strings.Builder
+	b.WriteString("cpus=")
+	b.WriteString(strconv.Itoa(p.CPUs))
+	for _, c := range p.Coords {
+		b.WriteByte('/')
+		b.WriteString(c.Path)
+		b.WriteByte('=')
+		// Rates drop their "/s": a key is a list of /key=value parts
+		// (benchstat reads them as such), so values hold no '/'.
+		b.WriteString(strings.TrimSuffix(c.Value.Text, "/s"))
+	}
+	return b.String()
+}
 
 // Sample is one measured operation.
 type Sample struct {
@@ -66,14 +88,36 @@ type Phases struct {
 }
 
 // Run simulates replication rep of point pt of sc and reports every
-// measured op to rec. It is a pure function of (sc, pt, rep).
+// measured op to rec. It is a pure function of (sc, pt, rep). When sc has
+// sweep axes, pt must be one of sc.Points() (with a design): Run applies
+// its coordinates to a copy of sc (see At) and leaves sc untouched, so
+// several points may run at once on one scenario.
 func Run(sc *Scenario, pt Point, rep int, rec Recorder) Result {
-	d := newDriver(sc, pt, rep, rec)
+	return RunWith(sc, pt, rep, rec, Options{})
+}
+
+// Options are how to run, beyond what to run: nothing in them changes a
+// result.
+type Options struct {
+	// Check turns on the kernel model's invariant checks (lockmodels
+	// check.go); a broken invariant panics with the event that broke it.
+	Check bool
+}
+
+// RunWith is Run with options.
+func RunWith(sc *Scenario, pt Point, rep int, rec Recorder, opt Options) Result {
+	if len(sc.Sweep) > 0 || len(pt.Coords) > 0 {
+		sc = sc.At(pt)
+	}
+	d := newDriver(sc, pt, rep, rec, opt)
 	if sc.Workload.Kind == Steady {
 		d.runSteady()
 	} else {
 		d.runLifecycle()
 	}
+	// A lifecycle ends with every op complete; a steady run stops with
+	// ops in flight.
+	d.k.CheckEnd(sc.Workload.Kind != Steady)
 	d.res.Locks = d.k.LockClasses()
 	for _, b := range d.lockBaseline {
 		for i := range d.res.Locks {
@@ -137,10 +181,11 @@ func (d *driver) stream(name ...string) *rand.Rand {
 	return sim.NewRNG(d.sc.Seed, key...)
 }
 
-func newDriver(sc *Scenario, pt Point, rep int, rec Recorder) *driver {
+func newDriver(sc *Scenario, pt Point, rep int, rec Recorder, opt Options) *driver {
 	d := &driver{sc: sc, pt: pt, rep: rep, rec: rec, eng: sim.New()}
 	d.id = d.eng.Register(d)
 	d.cfg = LUOConfig(sc, pt.Design)
+	d.cfg.Check = opt.Check
 	d.cfg.RebootRNG = d.stream("reboot")
 	d.cfg.FLBRNG = d.stream("flb")
 	d.cfg.CASRNG = d.stream("cas")

@@ -21,6 +21,9 @@ type Scenario struct {
 	Workload     Workload
 	Faults       Faults
 	Limits       Limits
+	// Sweep holds the sweep axes besides CPUs and designs, in the order of
+	// the scenario file; nil when there are none.
+	Sweep []Axis
 }
 
 // Machine is a cost profile: a named base with optional overrides.
@@ -88,7 +91,16 @@ func (h *Handler) Folios() int64 {
 	if h.Memory <= 0 || h.FolioSize <= 0 {
 		return 0
 	}
-	return (h.Memory + h.FolioSize - 1) / h.FolioSize
+	return ceilDiv(h.Memory, h.FolioSize)
+}
+
+// ceilDiv returns ⌈a/b⌉ for a ≥ 0, b > 0, without overflow.
+func ceilDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 {
+		q++
+	}
+	return q
 }
 
 // FLB is File-Lifecycle-Bound global state shared by every session: the
@@ -181,4 +193,8 @@ const (
 	MaxFilesTotal      = 50_000_000 // sessions × files per session
 	MaxHandlers        = 64
 	MaxReplications    = 10_000
+	// MaxItems bounds the work items of a scenario: designs × CPU counts ×
+	// sweep points (the product of the sweep axes' lengths) ×
+	// replications.
+	MaxItems = 1_000_000
 )

@@ -146,6 +146,9 @@ func ParseRate(s string) (float64, error) {
 	if !ok {
 		return 0, fmt.Errorf("invalid rate %q (want a number per second, e.g. 1000/s)", s)
 	}
+	if strings.HasPrefix(num, "-") && num != "-" && isDecimalFloat(num[1:]) {
+		return 0, fmt.Errorf("rate %q must be positive", s)
+	}
 	if num == "" || !isDecimalFloat(num) {
 		return 0, fmt.Errorf("invalid rate %q (want a number per second, e.g. 1000/s)", s)
 	}

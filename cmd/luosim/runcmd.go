@@ -32,6 +32,7 @@ type runFlags struct {
 	json    bool
 	quiet   bool
 	maxEv   float64
+	check   bool
 }
 
 func (f *runFlags) register(fs interface {
@@ -50,6 +51,7 @@ func (f *runFlags) register(fs interface {
 	fs.BoolVar(&f.json, "json", false, "print the result document as JSON instead of the table")
 	fs.BoolVar(&f.quiet, "q", false, "no status lines on stderr")
 	fs.Float64Var(&f.maxEv, "max-events", workload.DefaultMaxEvents, "refuse a run estimated to need more simulation `events` than this")
+	fs.BoolVar(&f.check, "check", false, "check the model's invariants as it runs (mutual exclusion, FIFO, conservation, Little's law, ...); slower")
 }
 
 // loadScenario reads the scenario file named by args (the embedded
@@ -135,7 +137,7 @@ func loadScenario(args []string, f *runFlags) (*workload.Scenario, string, error
 func simulate(sc *workload.Scenario, f *runFlags, version string) (*bench.Document, error) {
 	ctx, stop := interruptible()
 	defer stop()
-	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs, Context: ctx})
+	doc, err := bench.RunChecked(sc, bench.RunConfig{Version: version, Workers: f.jobs, Context: ctx, Check: f.check})
 	if err != nil {
 		if sig := interruptedBy(ctx); sig != nil {
 			return nil, sig

@@ -71,7 +71,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	prog := newProgress(stderr, f.quiet, len(items), len(items)-len(todo))
 	ctx, stop := interruptible()
 	defer stop()
-	_, err = bench.RunItems(sc, todo, bench.RunConfig{Version: version, Workers: f.jobs, Context: ctx}, func(r bench.ItemResult) {
+	_, err = bench.RunItems(sc, todo, bench.RunConfig{Version: version, Workers: f.jobs, Context: ctx, Check: f.check}, func(r bench.ItemResult) {
 		prog.add()
 		ck.add(r)
 	})

@@ -288,3 +288,38 @@ func TestResume(t *testing.T) {
 	}
 	sameOutputs(t, whole, resumed) // the checkpoint is gone once the results are written
 }
+
+// TestCheckFlag: -check runs the invariant checks and changes no result.
+func TestCheckFlag(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"run", "-q", "-cpus", "1,8", "-count", "2", "-design", "v2-no-refcount,global-mutex"}
+	plain, checked := filepath.Join(dir, "plain"), filepath.Join(dir, "checked")
+	runOK(t, append(args, "-o", plain)...)
+	runOK(t, append(args, "-check", "-o", checked)...)
+	sameOutputs(t, plain, checked)
+}
+
+// TestSweepShards: a scenario sweeping two fields besides cpus and
+// designs names its points in every output and merges from 3 shards to
+// the bytes of the whole run.
+func TestSweepShards(t *testing.T) {
+	dir := t.TempDir()
+	whole := filepath.Join(dir, "whole")
+	table := runOK(t, "run", "-q", "-o", whole, "testdata/sweep.yaml")
+	if !strings.Contains(table, "cpus=4/sessions.count=8/handlers.memfd.preserve.mean=50us") {
+		t.Errorf("the table does not name the sweep's points:\n%s", table)
+	}
+	for i := 0; i < 3; i++ {
+		runOK(t, "run", "-q", "-shard", bench.ShardLabel(i, 3), "-o", filepath.Join(dir, "shards"), "testdata/sweep.yaml")
+	}
+	runOK(t, "merge", "-q", "-o", filepath.Join(dir, "merged"), filepath.Join(dir, "shards"))
+	sameOutputs(t, whole, filepath.Join(dir, "merged"))
+	plan := runOK(t, "plan", "testdata/sweep.yaml")
+	if !strings.HasSuffix(plan, "32 items\n") {
+		t.Errorf("plan of 2 designs x 2 cpus x 2 x 2 points x 2 replications: %q", plan[max(0, len(plan)-40):])
+	}
+	files := readTree(t, whole)
+	if _, ok := files["plots/scaling-sessions-count-p99-preserve.svg"]; !ok {
+		t.Error("no scaling plot against the sessions.count axis")
+	}
+}
