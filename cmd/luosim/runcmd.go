@@ -223,9 +223,13 @@ func runScenario(args []string, stdout, stderr io.Writer) error {
 			"Prints the scenario (the embedded default %q when none is given)\n"+
 			"in canonical form, every default filled in.\n\nLimits of a scenario:\n"+
 			"  cpus            1..%d per point\n  sessions.count  1..%d\n  files/session   1..%d\n"+
-			"  sessions x files  at most %d\n  handlers        at most %d\n  replications    1..%d\n",
+			"  sessions x files  at most %d\n  handlers        at most %d\n  replications    1..%d\n"+
+			"  work items      at most %d (designs x cpus x sweep points x replications)\n"+
+			"  events          at most -max-events of luosim run (default %d)\n\n"+
+			"Sweep axes (sweep: {path: [values]}), paths by shape:\n  %s\n",
 			workload.DefaultScenario, workload.MaxCPUs, workload.MaxSessions, workload.MaxFilesPerSession,
-			workload.MaxFilesTotal, workload.MaxHandlers, workload.MaxReplications)
+			workload.MaxFilesTotal, workload.MaxHandlers, workload.MaxReplications, workload.MaxItems,
+			workload.DefaultMaxEvents, strings.Join(workload.SweepPaths(), "\n  "))
 	}
 	if err := fs.Parse(args); err != nil {
 		return flagErr(err)
