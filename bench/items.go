@@ -36,11 +36,11 @@ type ItemPhases struct {
 
 // ItemOp is one op kind in one item.
 type ItemOp struct {
-	Op       string        `json:"op"`
-	WindowNs int64         `json:"window_ns"` // span its throughput is counted over
-	Latency  sim.Histogram `json:"latency_ns"`
-	Wait     sim.Histogram `json:"wait_ns"`
-	Failed   uint64        `json:"failed"`
+	Op       string      `json:"op"`
+	WindowNs int64       `json:"window_ns"` // span its throughput is counted over
+	Latency  sim.Compact `json:"latency_ns"`
+	Wait     sim.Compact `json:"wait_ns"`
+	Failed   uint64      `json:"failed"`
 	// Sums over the op's samples, in ns.
 	Callback int64 `json:"callback_ns"`
 	Transfer int64 `json:"transfer_ns"`
@@ -57,8 +57,8 @@ type ItemLock struct {
 	Name      string           `json:"name"`
 	Instances int              `json:"instances"`
 	Stats     lockmodels.Stats `json:"stats"`
-	Wait      *sim.Histogram   `json:"wait_ns,omitempty"`
-	Hold      *sim.Histogram   `json:"hold_ns,omitempty"`
+	Wait      *sim.Compact     `json:"wait_ns,omitempty"`
+	Hold      *sim.Compact     `json:"hold_ns,omitempty"`
 }
 
 // opRecorder collects one replication's operations.
@@ -115,7 +115,7 @@ func RunItem(sc *workload.Scenario, it Item, cfg RunConfig) (res ItemResult, err
 			continue
 		}
 		s := rec.sums[op]
-		io := ItemOp{Op: op.String(), WindowNs: int64(r.OpWindow[op]), Latency: rec.lat[op], Wait: rec.wait[op],
+		io := ItemOp{Op: op.String(), WindowNs: int64(r.OpWindow[op]), Latency: rec.lat[op].Compact(), Wait: rec.wait[op].Compact(),
 			Failed: rec.failed[op], Callback: s.cb, Transfer: s.transfer, LockCost: s.lockCost, CPUWait: s.cpuWait}
 		if rec.steady {
 			bs := &rec.series[op]
@@ -128,7 +128,7 @@ func RunItem(sc *workload.Scenario, it Item, cfg RunConfig) (res ItemResult, err
 	for _, lc := range r.Locks {
 		il := ItemLock{Name: lc.Name, Instances: lc.Instances, Stats: lc.Stats}
 		if lc.Dist != nil {
-			w, h := lc.Dist.Wait, lc.Dist.Hold
+			w, h := lc.Dist.Wait.Compact(), lc.Dist.Hold.Compact()
 			il.Wait, il.Hold = &w, &h
 		}
 		res.Locks = append(res.Locks, il)

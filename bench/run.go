@@ -254,8 +254,8 @@ func combine(pt workload.Point, reps []ItemResult) PointResult {
 		var tput, cb, xfer, lcost, cpuw float64
 		var failed uint64
 		for _, o := range byOp[op] {
-			lat.Merge(&o.Latency)
-			wait.Merge(&o.Wait)
+			lat.MergeCompact(&o.Latency)
+			wait.MergeCompact(&o.Wait)
 			latMeans = append(latMeans, o.Latency.Mean())
 			waitMeans = append(waitMeans, o.Wait.Mean())
 			latP99s = append(latP99s, o.Latency.Quantile(0.99))
@@ -314,10 +314,10 @@ func combine(pt workload.Point, reps []ItemResult) PointResult {
 			a.s.Add(lc.Stats)
 			a.elapsed += sim.Time(r.ElapsedNs) * sim.Time(max(lc.Instances, 1))
 			if lc.Wait != nil {
-				a.wait.Merge(lc.Wait)
+				a.wait.MergeCompact(lc.Wait)
 			}
 			if lc.Hold != nil {
-				a.hold.Merge(lc.Hold)
+				a.hold.MergeCompact(lc.Hold)
 			}
 		}
 		phases.Preserve += r.Phases.Preserve
