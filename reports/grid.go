@@ -26,6 +26,9 @@ type grid struct {
 	axes    []axis   // cpus first, then the other sweep axes by path
 	focus   map[string]float64
 	reps    int // replications per point (the largest, if they differ)
+	// texts holds each sweep value as the scenario writes it ("10us"),
+	// by axis and numeric value, from the points' keys.
+	texts map[string]map[float64]string
 }
 
 // axis is one sweep axis of the grid.
@@ -43,7 +46,7 @@ func newGrid(doc *bench.Document) (*grid, error) {
 	if len(doc.Results) == 0 {
 		return nil, errors.New("reports: the result document has no results")
 	}
-	g := &grid{doc: doc, name: doc.ScenarioName(), focus: map[string]float64{}}
+	g := &grid{doc: doc, name: doc.ScenarioName(), focus: map[string]float64{}, texts: map[string]map[float64]string{}}
 	if g.name == "" {
 		g.name = "unnamed scenario"
 	}
@@ -64,6 +67,15 @@ func newGrid(doc *bench.Document) (*grid, error) {
 			}
 		}
 		g.reps = max(g.reps, r.Replications)
+		for _, part := range strings.Split(r.Point, "/") {
+			path, text, ok := strings.Cut(part, "=")
+			if v, in := r.Params[path]; ok && in {
+				if g.texts[path] == nil {
+					g.texts[path] = map[float64]string{}
+				}
+				g.texts[path][v] = text
+			}
+		}
 		for _, name := range g.axisNamesOf(r) {
 			v := g.coord(r, name)
 			if _, ok := axisVals[name]; !ok {
@@ -178,7 +190,7 @@ func (g *grid) focusText(except string) string {
 			parts = append(parts, fmt.Sprintf("%s simulated CPUs", fmtNum(g.focus[cpusAxis])))
 			continue
 		}
-		parts = append(parts, a.name+"="+fmtNum(g.focus[a.name]))
+		parts = append(parts, a.name+"="+g.valueText(a.name, g.focus[a.name]))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -196,13 +208,22 @@ func (g *grid) heldText(name string) string {
 		case a.name == cpusAxis:
 			parts = append(parts, fmt.Sprintf("at %s simulated CPUs (the largest count)", fmtNum(v)))
 		default:
-			parts = append(parts, fmt.Sprintf("%s=%s (its first value)", a.name, fmtNum(v)))
+			parts = append(parts, fmt.Sprintf("%s=%s (its first value)", a.name, g.valueText(a.name, v)))
 		}
 	}
 	if len(parts) == 0 {
 		return ""
 	}
 	return "Other sweep axes held: " + strings.Join(parts, "; ") + "."
+}
+
+// valueText is value v of the named axis as the scenario writes it
+// ("10us"; rates without their "/s"), or as a plain number.
+func (g *grid) valueText(name string, v float64) string {
+	if t, ok := g.texts[name][v]; ok {
+		return t
+	}
+	return fmtNum(v)
 }
 
 // hasOp reports whether any result has samples of op.

@@ -268,11 +268,12 @@ func ninesLabel(j int) string {
 	return "99." + strings.Repeat("9", j-2) + "%"
 }
 
-// valueTicks puts a tick at each value, labelled.
-func valueTicks(vs []float64) plot.ConstantTicks {
-	ticks := make(plot.ConstantTicks, len(vs))
-	for i, v := range vs {
-		ticks[i] = plot.Tick{Value: v, Label: fmtNum(v)}
+// valueTicks puts a tick at each value of ax, labelled as the scenario
+// writes it.
+func (g *grid) valueTicks(ax axis) plot.ConstantTicks {
+	ticks := make(plot.ConstantTicks, len(ax.values))
+	for i, v := range ax.values {
+		ticks[i] = plot.Tick{Value: v, Label: g.valueText(ax.name, v)}
 	}
 	return ticks
 }

@@ -119,7 +119,7 @@ func (g *grid) scalingFigure(axisName, op string, m metric) (*figure, *skipped, 
 		return nil, &skipped{title, fmt.Sprintf("no design has %s samples along %s.", op, axisName)}, nil
 	}
 	// The axes.
-	p.X.Tick.Marker = valueTicks(ax.values)
+	p.X.Tick.Marker = g.valueTicks(ax)
 	if xLog {
 		p.X.Scale = plot.LogScale{}
 		p.X.Min, p.X.Max = lo/math.Pow(2, 0.35), hi*math.Pow(2, 0.35)

@@ -66,7 +66,7 @@ func (g *grid) newReport(inv *Invocation, figs []*figure, svgs map[string][]byte
 	for _, a := range g.axes {
 		vals := make([]string, len(a.values))
 		for i, v := range a.values {
-			vals[i] = fmtNum(v)
+			vals[i] = g.valueText(a.name, v)
 		}
 		name := a.name
 		if name == cpusAxis {

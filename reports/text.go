@@ -32,6 +32,12 @@ func (g *grid) text() []byte {
 	vs := g.verdicts()
 	op := g.primaryOp()
 	line := func(s string) { b.WriteString(truncate(s, textWidth) + "\n") }
+	// para wraps a sentence (a heading naming sweep values can be long).
+	para := func(s string) {
+		for _, l := range wrap(s, textWidth) {
+			b.WriteString(l + "\n")
+		}
+	}
 	labels, key := g.textLabels()
 
 	title := fmt.Sprintf(": %s, %s, simulated", plural(len(g.designs), "design"), plural(g.reps, "replication"))
@@ -42,7 +48,7 @@ func (g *grid) text() []byte {
 	b.WriteString("\n")
 
 	// The designs at the focus cell.
-	line("at " + g.focusText("") + " (± is the 95% CI over replications):")
+	para("at " + g.focusText("") + " (± is the 95% CI over replications):")
 	t := textTable{head: []string{"design", op + " p99"}, right: []bool{false, true}}
 	hasRetrieve := op != "retrieve" && g.hasOp("retrieve")
 	if hasRetrieve {
@@ -96,7 +102,7 @@ func (g *grid) text() []byte {
 		if shown < len(cpus.values) {
 			held += fmt.Sprintf(", %d of %d counts", shown, len(cpus.values))
 		}
-		line("p99 " + op + " by simulated CPUs" + held + ":")
+		para("p99 " + op + " by simulated CPUs" + held + ":")
 		st.write(&b)
 	}
 

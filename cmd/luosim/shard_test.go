@@ -322,4 +322,7 @@ func TestSweepShards(t *testing.T) {
 	if _, ok := files["plots/scaling-sessions-count-p99-preserve.svg"]; !ok {
 		t.Error("no scaling plot against the sessions.count axis")
 	}
+	if txt := string(files["report.txt"]); !strings.Contains(txt, "handlers.memfd.preserve.mean=10us") {
+		t.Errorf("report.txt does not name the sweep value as written:\n%s", txt)
+	}
 }
