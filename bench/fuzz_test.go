@@ -61,8 +61,12 @@ func FuzzReadShard(f *testing.F) {
 		}
 		// An accepted complete set combines without panicking.
 		if len(s.Results) == s.Header.Items {
-			if _, err := Combine(s.Scenario(), "v1", s.Results); err != nil {
+			doc, err := Combine(s.Scenario(), "v1", s.Results)
+			if err != nil {
 				t.Fatalf("a complete accepted shard does not combine: %v", err)
+			}
+			if _, err := ResultFiles(doc); err != nil {
+				t.Fatalf("a complete accepted shard gives result files that do not encode: %v", err)
 			}
 		}
 	})

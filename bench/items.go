@@ -150,7 +150,9 @@ func RunItems(sc *workload.Scenario, items []Item, cfg RunConfig, done func(Item
 	if cfg.Context != nil {
 		stop = cfg.Context.Done()
 	}
-	results := make(chan int)
+	// Buffered for every item: a slow done (a checkpoint being saved)
+	// never holds up the workers.
+	results := make(chan int, len(items))
 	finished := make(chan struct{})
 	go func() {
 		for i := range results {

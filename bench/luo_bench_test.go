@@ -42,19 +42,7 @@ func BenchmarkLifecycle2000x500(b *testing.B) {
 // one simulated preserve, so sim-ops/s is simulated operations per wall
 // second on one core (a SimPy model of the same queue does about 0.15 M).
 func BenchmarkSteadyIdeal(b *testing.B) {
-	sc, err := workload.Parse("bench.yaml", []byte(`
-name: steady-ideal
-machine: ideal
-cpus: 8
-designs: [global-mutex]
-handlers: [{name: h, preserve: {dist: exp, mean: 1us}}]
-sessions: {count: 1, files: [{handler: h, count: 4}]}
-workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 10us}}, mix: {preserve: 1}, duration: 100ms, warmup: 1ms}
-`))
-	if err != nil {
-		b.Fatal(err)
-	}
-	pt := workload.Point{Design: sc.Designs[0], CPUs: 8}
+	sc, pt := steadyIdeal(b)
 	b.ReportAllocs()
 	var ops uint64
 	start := time.Now()
@@ -65,6 +53,39 @@ workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 10us}}
 	}
 	b.ReportMetric(float64(ops)/time.Since(start).Seconds(), "sim-ops/s")
 	b.ReportMetric(float64(ops)/float64(b.N), "ops/run")
+}
+
+// TestSteadyAllocs: without invariant checks (what users run), a steady
+// run allocates in its setup only, never per simulated op.
+func TestSteadyAllocs(t *testing.T) {
+	saved := lockmodels.CheckAll
+	lockmodels.CheckAll = false
+	defer func() { lockmodels.CheckAll = saved }()
+	sc, pt := steadyIdeal(t)
+	var rec countRecorder
+	allocs := testing.AllocsPerRun(2, func() {
+		rec = countRecorder{}
+		workload.Run(sc, pt, 0, &rec)
+	})
+	if rec.n < 50000 || allocs/float64(rec.n) > 0.01 {
+		t.Errorf("%.0f allocations for %d simulated ops: %.4f per op, want setup only (< 0.01)", allocs, rec.n, allocs/float64(rec.n))
+	}
+}
+
+func steadyIdeal(tb testing.TB) (*workload.Scenario, workload.Point) {
+	sc, err := workload.Parse("bench.yaml", []byte(`
+name: steady-ideal
+machine: ideal
+cpus: 8
+designs: [global-mutex]
+handlers: [{name: h, preserve: {dist: exp, mean: 1us}}]
+sessions: {count: 1, files: [{handler: h, count: 4}]}
+workload: {kind: steady, arrival: {kind: closed, think: {dist: exp, mean: 10us}}, mix: {preserve: 1}, duration: 100ms, warmup: 1ms}
+`))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sc, workload.Point{Design: sc.Designs[0], CPUs: 8}
 }
 
 type countRecorder struct{ n uint64 }

@@ -35,12 +35,12 @@ func (e *MergeError) Error() string {
 }
 
 // Merge checks that shards (read with ReadShard) hold every item of one
-// sweep exactly once, written by luosim version, and returns the sweep's
+// sweep exactly once, written by luosim version and build, and returns the sweep's
 // scenario and item results in plan order. Duplicates (a retried shard)
 // must be byte-equal. A shard set that is incomplete or disagrees is a
 // *MergeError naming the shards to rerun; shards all from another luosim
 // version are a plain error.
-func Merge(shards []*Shard, version string) (*workload.Scenario, []ItemResult, error) {
+func Merge(shards []*Shard, version, build string) (*workload.Scenario, []ItemResult, error) {
 	if len(shards) == 0 {
 		return nil, nil, fmt.Errorf("merge: no shard files")
 	}
@@ -76,6 +76,8 @@ func Merge(shards []*Shard, version string) (*workload.Scenario, []ItemResult, e
 		switch {
 		case h.Version != version:
 			me.Problems = append(me.Problems, fmt.Sprintf("%s: written by luosim %s, this is %s", s.Name, h.Version, version))
+		case h.Build != build:
+			me.Problems = append(me.Problems, fmt.Sprintf("%s: written by another build of luosim %s (%s, this is %s)", s.Name, version, h.Build, build))
 		case h.ScenarioSHA256 != ref.Header.ScenarioSHA256:
 			me.Problems = append(me.Problems, fmt.Sprintf("%s: scenario %.12s differs from the other shards' %.12s", s.Name, h.ScenarioSHA256, ref.Header.ScenarioSHA256))
 		default:

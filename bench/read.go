@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 
 	"github.com/luosim/luosim/workload"
 )
@@ -41,12 +42,17 @@ func ReadDocument(name string, data []byte, version string) (*Document, error) {
 	if got := sc.SHA256(); got != doc.ScenarioSHA256 {
 		return nil, fmt.Errorf("%s: scenario_sha256 %s does not match its scenario (%s): the file was edited or corrupted", name, doc.ScenarioSHA256, got)
 	}
-	if len(doc.Results) == 0 {
-		return nil, fmt.Errorf("%s: no results", name)
+	// The results are exactly the scenario's grid, in plan order.
+	points := sc.Points()
+	if want := len(sc.Designs) * len(points); len(doc.Results) != want {
+		return nil, fmt.Errorf("%s: %d results, its scenario has %d designs x %d points", name, len(doc.Results), len(sc.Designs), len(points))
 	}
 	for i, r := range doc.Results {
-		if r.Design == "" || r.CPUs < 1 || r.Replications < 1 {
-			return nil, fmt.Errorf("%s: results[%d]: design, cpus or replications missing", name, i)
+		d, pt := sc.Designs[i/len(points)], points[i%len(points)]
+		if r.Design != d.Name || r.Point != pt.Key() || r.CPUs != pt.CPUs || r.Replications != sc.Replications ||
+			!maps.Equal(r.Params, params(pt)) {
+			return nil, fmt.Errorf("%s: results[%d] is (%s, %s, %d replications), its scenario says (%s, %s, %d replications)",
+				name, i, r.Design, r.Point, r.Replications, d.Name, pt.Key(), sc.Replications)
 		}
 	}
 	doc.scenarioName = sc.Name

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 
@@ -28,6 +29,10 @@ type ShardHeader struct {
 	Shard          int             `json:"shard"`
 	Shards         int             `json:"shards"`
 	Items          int             `json:"items_total"` // items in the whole sweep
+	// Build identifies the code that computed the items beyond its
+	// version: a clean build's VCS revision, else a hash of the
+	// executable, so development builds of one version do not mix.
+	Build string `json:"build"`
 	// Partial marks a checkpoint: the items of the shard completed so
 	// far, written while it runs and when it is interrupted.
 	Partial bool `json:"partial,omitempty"`
@@ -92,45 +97,77 @@ type Shard struct {
 // Scenario returns the shard's scenario, parsed from its header.
 func (s *Shard) Scenario() *workload.Scenario { return s.scenario }
 
-// maxLine bounds one line of a shard file (an item result).
-const maxLine = 256 << 20
+// ShardReader reads shard files, parsing each scenario and building its
+// plan once however many shards of it are read.
+type ShardReader struct {
+	sweeps map[string]*sweepPlan // by scenario SHA-256
+}
 
-// ReadShard parses a shard file; name is used in errors. It refuses, with
-// an error naming the file and line, a file that is empty, truncated or
+type sweepPlan struct {
+	sc   *workload.Scenario
+	plan []Item
+}
+
+// NewShardReader returns a reader with an empty cache.
+func NewShardReader() *ShardReader { return &ShardReader{sweeps: map[string]*sweepPlan{}} }
+
+// ReadShard parses one shard file (see ShardReader.Read).
+func ReadShard(name string, data []byte) (*Shard, error) { return NewShardReader().Read(name, data) }
+
+// ReadShardHeader parses only the header line of a shard file: enough to
+// tell whose sweep it holds without reading its items.
+func ReadShardHeader(name string, data []byte) (ShardHeader, error) {
+	first, _, _ := bytes.Cut(data, []byte{'\n'})
+	var h ShardHeader
+	if len(bytes.TrimSpace(data)) == 0 {
+		return h, fmt.Errorf("%s: empty file, not a luosim shard", name)
+	}
+	if err := strictJSON(first, &h); err != nil || h.Format != ShardFormat {
+		return h, fmt.Errorf("%s:1: not a luosim shard file (want a %s header line)", name, ShardFormat)
+	}
+	if h.Version == "" || h.ScenarioSHA256 == "" || h.Shards < 1 || h.Shard < 0 || h.Shard >= h.Shards || h.Items < 1 {
+		return h, fmt.Errorf("%s:1: bad shard header: version, scenario_sha256, shard %d of %d or items_total %d", name, h.Shard, h.Shards, h.Items)
+	}
+	return h, nil
+}
+
+// Read parses a shard file; name is used in errors. It refuses, with an
+// error naming the file and line, a file that is empty, truncated or
 // corrupted, not a shard file, or whose items do not belong to its
-// scenario and shard. It does not check the luosim version: callers
-// decide what a mismatch means.
-func ReadShard(name string, data []byte) (*Shard, error) {
-	s := &Shard{Name: name}
+// scenario and shard or could not come from a run. It does not check the
+// luosim version or build: callers decide what a mismatch means.
+func (sr *ShardReader) Read(name string, data []byte) (*Shard, error) {
+	h, err := ReadShardHeader(name, data)
+	if err != nil {
+		return nil, err
+	}
+	s := &Shard{Name: name, Header: h}
 	lines := bytes.SplitAfter(data, []byte{'\n'})
 	if len(lines) > 0 && len(lines[len(lines)-1]) == 0 {
 		lines = lines[:len(lines)-1]
 	}
-	if len(lines) == 0 {
-		return nil, fmt.Errorf("%s: empty file, not a luosim shard", name)
-	}
 	errf := func(line int, format string, args ...any) error {
 		return fmt.Errorf("%s:%d: %s", name, line, fmt.Sprintf(format, args...))
 	}
-	if err := strictJSON(lines[0], &s.Header); err != nil || s.Header.Format != ShardFormat {
-		return nil, errf(1, "not a luosim shard file (want a %s header line)", ShardFormat)
+	sp := sr.sweeps[h.ScenarioSHA256]
+	if sp == nil {
+		sc, err := workload.Parse(name+": scenario", h.Scenario)
+		if err != nil {
+			return nil, errf(1, "its scenario does not parse: %v", err)
+		}
+		if got := sc.SHA256(); got != h.ScenarioSHA256 {
+			return nil, errf(1, "scenario_sha256 %s does not match its scenario (%s): the file was edited or corrupted", h.ScenarioSHA256, got)
+		}
+		sp = &sweepPlan{sc: sc, plan: Plan(sc)}
+		sr.sweeps[h.ScenarioSHA256] = sp
+	} else if !bytes.Equal(h.Scenario, sp.sc.CanonicalJSON()) {
+		return nil, errf(1, "its scenario does not match its scenario_sha256: the file was edited or corrupted")
 	}
-	h := &s.Header
-	if h.Version == "" || h.ScenarioSHA256 == "" || h.Shards < 1 || h.Shard < 0 || h.Shard >= h.Shards || h.Items < 1 {
-		return nil, errf(1, "bad shard header: version, scenario_sha256, shard %d of %d or items_total %d", h.Shard, h.Shards, h.Items)
-	}
-	sc, err := workload.Parse(name+": scenario", h.Scenario)
-	if err != nil {
-		return nil, errf(1, "its scenario does not parse: %v", err)
-	}
-	if got := sc.SHA256(); got != h.ScenarioSHA256 {
-		return nil, errf(1, "scenario_sha256 %s does not match its scenario (%s): the file was edited or corrupted", h.ScenarioSHA256, got)
-	}
-	plan := Plan(sc)
+	plan := sp.plan
 	if len(plan) != h.Items {
 		return nil, errf(1, "items_total %d, but its scenario has %d items", h.Items, len(plan))
 	}
-	s.scenario = sc
+	s.scenario = sp.sc
 	last := len(lines) - 1
 	var tr shardTrailer
 	if last == 0 || !bytes.HasSuffix(lines[last], []byte{'\n'}) || strictJSON(lines[last], &tr) != nil {
@@ -157,38 +194,69 @@ func ReadShard(name string, data []byte) (*Shard, error) {
 		if r.Index%h.Shards != h.Shard {
 			return nil, errf(i+2, "item %d does not belong to shard %d of %d", r.Index, h.Shard, h.Shards)
 		}
-		if err := checkItem(&r); err != nil {
+		if err := checkItem(&r, it.pt.CPUs); err != nil {
 			return nil, errf(i+2, "item %d: %v", r.Index, err)
 		}
 		s.Results = append(s.Results, r)
 		s.Lines = append(s.Lines, line)
 	}
-	if !h.Partial && len(s.Results) != len(ShardItems(sc, h.Shard, h.Shards)) {
-		return nil, errf(1, "a complete shard %d of %d holds %d items, want %d", h.Shard, h.Shards, len(s.Results), len(ShardItems(sc, h.Shard, h.Shards)))
+	if want := (len(plan) - h.Shard + h.Shards - 1) / h.Shards; !h.Partial && len(s.Results) != want {
+		return nil, errf(1, "a complete shard %d of %d holds %d items, want %d", h.Shard, h.Shards, len(s.Results), want)
 	}
 	return s, nil
 }
 
-// checkItem refuses item results no run could have produced.
-func checkItem(r *ItemResult) error {
+// checkItem refuses item results no run could have produced: the
+// combined document would otherwise carry impossible numbers, or fail to
+// encode at all.
+func checkItem(r *ItemResult, cpus int) error {
 	if r.ElapsedNs < 0 || r.Blocked < 0 || r.Hazards < 0 || r.Phases.Preserve < 0 || r.Phases.Blackout < 0 || r.Phases.Restore < 0 {
 		return fmt.Errorf("negative time or count")
 	}
-	for _, o := range r.Ops {
-		if o.Latency.Count() == 0 || o.Wait.Count() != o.Latency.Count() || o.WindowNs < 0 || o.Failed > o.Latency.Count() {
-			return fmt.Errorf("op %s: inconsistent counts", o.Op)
-		}
-		if _, ok := lockmodels.ParseOp(o.Op); !ok {
+	if len(r.PerCPU) > cpus {
+		return fmt.Errorf("per_cpu_ops for %d CPUs, the point has %d", len(r.PerCPU), cpus)
+	}
+	last := -1
+	for i := range r.Ops {
+		o := &r.Ops[i]
+		op, ok := lockmodels.ParseOp(o.Op)
+		if !ok {
 			return fmt.Errorf("unknown op %q", o.Op)
 		}
+		if int(op) <= last {
+			return fmt.Errorf("op %s out of order or repeated", o.Op)
+		}
+		last = int(op)
+		n := o.Latency.Count()
+		if n == 0 || o.Wait.Count() != n || o.WindowNs < 0 || o.Failed > n {
+			return fmt.Errorf("op %s: inconsistent counts", o.Op)
+		}
+		if o.Callback < 0 || o.Transfer < 0 || o.LockCost < 0 || o.CPUWait < 0 {
+			return fmt.Errorf("op %s: negative time", o.Op)
+		}
+		if m := o.MSER5Ops; m != nil && !(*m >= 0 && *m <= float64(n)) {
+			return fmt.Errorf("op %s: mser5_truncate_ops %g outside 0..%d", o.Op, *m, n)
+		}
+		if b := o.BatchCI; b != nil && (!finite(b.Interval[0]) || !finite(b.Interval[1]) || !finite(b.Lag1) || b.Batches < 0 || b.Truncated < 0) {
+			return fmt.Errorf("op %s: bad batch-means interval", o.Op)
+		}
 	}
+	names := map[string]bool{}
 	for _, l := range r.Locks {
-		if l.Name == "" || l.Instances < 0 {
-			return fmt.Errorf("lock without a name")
+		st := l.Stats
+		if l.Name == "" || names[l.Name] || l.Instances < 0 {
+			return fmt.Errorf("lock %q unnamed, repeated or with negative instances", l.Name)
+		}
+		names[l.Name] = true
+		if st.Contended > st.Acquisitions || st.WaitTotal < 0 || st.HoldTotal < 0 || st.MaxQueue < 0 ||
+			st.HandoffSpinner+st.HandoffSleeper > st.Contended+st.Stolen {
+			return fmt.Errorf("lock %s: inconsistent statistics", l.Name)
 		}
 	}
 	return nil
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // strictJSON decodes one JSON value from line, refusing unknown fields and
 // trailing data.

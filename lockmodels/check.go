@@ -141,7 +141,6 @@ func (k *LUO) chkGrant(t *Thread, m *Mutex, rw int, write, pass, waited bool) {
 	c := k.chk
 	k.chkTick()
 	var s *lockShadow
-	name := "mutex"
 	if m != nil {
 		s = c.mutex(m)
 	} else {
@@ -151,15 +150,23 @@ func (k *LUO) chkGrant(t *Thread, m *Mutex, rw int, write, pass, waited bool) {
 			ts.rw = -1
 		}
 		s = &c.rws[rw]
-		name = fmt.Sprintf("rwsem %d", rw)
+	}
+	name := func() string { // only for messages: no formatting on the way
+		if m != nil {
+			return "mutex"
+		}
+		return fmt.Sprintf("rwsem %d", rw)
+	}
+	if !waited && m != nil && len(s.queue) > 0 && k.prof.Fidelity == Ideal {
+		k.broken("FIFO: thread %d took %s on the fast path past %d waiter(s)", t.ID, name(), len(s.queue))
 	}
 	if waited {
 		i := indexOf(s.queue, t.ID)
 		if i < 0 {
-			k.broken("thread %d granted %s it was not waiting for", t.ID, name)
+			k.broken("thread %d granted %s it was not waiting for", t.ID, name())
 		}
 		if m != nil && i != 0 && k.prof.Fidelity == Ideal {
-			k.broken("FIFO: thread %d granted %s ahead of %d earlier waiter(s)", t.ID, name, i)
+			k.broken("FIFO: thread %d granted %s ahead of %d earlier waiter(s)", t.ID, name(), i)
 		}
 		s.move(k.eng.Now())
 		s.queue = append(s.queue[:i], s.queue[i+1:]...)
@@ -167,12 +174,12 @@ func (k *LUO) chkGrant(t *Thread, m *Mutex, rw int, write, pass, waited bool) {
 	switch {
 	case m != nil || write:
 		if s.owner >= 0 || s.readers > 0 {
-			k.broken("mutual exclusion: thread %d granted %s held by thread %d and %d reader(s)", t.ID, name, s.owner, s.readers)
+			k.broken("mutual exclusion: thread %d granted %s held by thread %d and %d reader(s)", t.ID, name(), s.owner, s.readers)
 		}
 		s.owner = t.ID
 	default:
 		if s.owner >= 0 {
-			k.broken("thread %d reads %s while thread %d writes", t.ID, name, s.owner)
+			k.broken("thread %d reads %s while thread %d writes", t.ID, name(), s.owner)
 		}
 		if !pass {
 			s.readers++
@@ -204,10 +211,15 @@ func (k *LUO) chkRelease(t *Thread, m *Mutex, rw int, write bool) {
 	}
 }
 
-// chkUnload checks that a module that unloaded has no reference left.
-func (k *LUO) chkUnload(mod int) {
+// chkUnload checks a module that unloaded: no reference left, and, for a
+// design that takes module references (everything but none), no LUO
+// state that needs it: such designs promise that unload is safe.
+func (k *LUO) chkUnload(mod int, r RmmodResult) {
 	if k.modRefs[mod] != 0 {
 		k.broken("module %s unloaded with refcount %d", k.cfg.Modules[mod], k.modRefs[mod])
+	}
+	if r == RmmodHazard && k.cfg.Design.Refcount != RefNone {
+		k.broken("module %s unloaded while LUO needs it, under %s module references", k.cfg.Modules[mod], k.cfg.Design.Refcount)
 	}
 }
 

@@ -56,8 +56,18 @@ func TestCheckerCatches(t *testing.T) {
 		}, "time went backwards from 1000 to 0"},
 		{"unload with references", "xeon2s-icx", func(r *luoRig) {
 			r.k.modRefs[modVfioPci] = 1
-			r.k.chkUnload(modVfioPci)
+			r.k.chkUnload(modVfioPci, RmmodClean)
 		}, "module vfio_pci unloaded with refcount 1"},
+		{"unsafe unload under a refcounting design", "xeon2s-icx", func(r *luoRig) {
+			r.k.chkUnload(modVfioPci, RmmodHazard)
+		}, "module vfio_pci unloaded while LUO needs it"},
+		{"barging on the ideal machine", "ideal", func(r *luoRig) {
+			m := r.k.session[0]
+			r.k.chkGrant(r.threads[0], m, -1, true, false, false)
+			r.k.chkWait(r.threads[1], m, -1, true, false)
+			r.k.chkRelease(r.threads[0], m, -1, true)
+			r.k.chkGrant(r.threads[2], m, -1, true, false, false)
+		}, "FIFO: thread 2 took mutex on the fast path past 1 waiter(s)"},
 		{"waits the lock did not account", "xeon2s-icx", func(r *luoRig) {
 			r.do(0, opCreate(0))
 			r.do(1, opCreate(0))

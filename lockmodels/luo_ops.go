@@ -478,7 +478,7 @@ const (
 func (k *LUO) Rmmod(mod int) RmmodResult {
 	r := k.rmmod(mod)
 	if k.chk != nil && r != RmmodBlocked {
-		k.chkUnload(mod)
+		k.chkUnload(mod, r)
 	}
 	return r
 }

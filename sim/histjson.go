@@ -154,6 +154,13 @@ func (c Compact) check() error {
 	if total != c.N {
 		return fmt.Errorf("histogram: buckets hold %d values, count says %d", total, c.N)
 	}
+	// The sums must be ones its values can add up to (Cauchy–Schwarz for
+	// the squares), within float rounding.
+	n, lo, hi := float64(c.N), float64(c.MinV), float64(c.MaxV)
+	const eps = 1e-6
+	if c.Sum < n*lo*(1-eps) || c.Sum > n*hi*(1+eps) || c.SumSq < c.Sum*c.Sum/n*(1-eps) || c.SumSq > n*hi*hi*(1+eps) {
+		return fmt.Errorf("histogram: sums %g and %g impossible for %d values in [%d, %d]", c.Sum, c.SumSq, c.N, c.MinV, c.MaxV)
+	}
 	if bmin, smin := bucket(c.MinV); uint64(bmin*histSub+smin) != c.Buckets[0][0] {
 		return fmt.Errorf("histogram: min %d is not in the first bucket", c.MinV)
 	}

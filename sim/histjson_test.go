@@ -54,6 +54,9 @@ func TestHistogramJSONRejects(t *testing.T) {
 		{`{"count":0,"sum":0,"sum_sq":0,"min":0,"max":0,"buckets":[[5,1]]}`, "empty but"},
 		{`{"count":1,"bogus":1}`, "unknown field"},
 		{`[1,2]`, "histogram:"},
+		{`{"count":1,"sum":0,"sum_sq":0,"min":704,"max":704,"buckets":[[704,1]]}`, "impossible"},
+		{`{"count":2,"sum":1e308,"sum_sq":1e308,"min":5,"max":6,"buckets":[[5,1],[6,1]]}`, "impossible"},
+		{`{"count":2,"sum":11,"sum_sq":1,"min":5,"max":6,"buckets":[[5,1],[6,1]]}`, "impossible"},
 	} {
 		var h Histogram
 		err := json.Unmarshal([]byte(tc.in), &h)

@@ -101,6 +101,10 @@ func TestDeployKubernetes(t *testing.T) {
 	type container struct {
 		Command []string `yaml:"command"`
 		Args    []string `yaml:"args"`
+		Env     []struct {
+			Name  string `yaml:"name"`
+			Value string `yaml:"value"`
+		} `yaml:"env"`
 	}
 	type job struct {
 		Kind     string `yaml:"kind"`
@@ -143,7 +147,7 @@ func TestDeployKubernetes(t *testing.T) {
 		}
 		s := "luosim " + strings.Join(c.Args, " ")
 		s = strings.ReplaceAll(s, "/scenario/scenario.yaml", scenario)
-		return strings.ReplaceAll(s, "/results", results)
+		return strings.ReplaceAll(s, "$(OUT)", results)
 	}
 	shardLine := line(sweep.Spec.Template.Spec.Containers[0])
 	n := sweep.Spec.Completions
@@ -151,6 +155,17 @@ func TestDeployKubernetes(t *testing.T) {
 		t.Errorf("%q: -shards should equal completions (%d)", shardLine, n)
 	}
 	wait := strings.Join(merge.Spec.Template.Spec.InitContainers[0].Command, " ")
+	outs := map[string]bool{}
+	for _, c := range []container{sweep.Spec.Template.Spec.Containers[0], merge.Spec.Template.Spec.InitContainers[0], merge.Spec.Template.Spec.Containers[0]} {
+		for _, e := range c.Env {
+			if e.Name == "OUT" {
+				outs[e.Value] = true
+			}
+		}
+	}
+	if len(outs) != 1 {
+		t.Errorf("the shards, the wait and the merge use OUT %v, want one directory", outs)
+	}
 	if !strings.Contains(wait, fmt.Sprintf("-of-%04d.jsonl", n)) || !strings.Contains(wait, fmt.Sprintf("-eq %d", n)) {
 		t.Errorf("the merge Job's wait %q does not wait for %d shards", wait, n)
 	}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +36,7 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	var shards []*bench.Shard
+	reader := bench.NewShardReader()
 	for _, dir := range fs.Args() {
 		st, err := os.Stat(dir)
 		if err != nil || !st.IsDir() {
@@ -51,7 +54,7 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				return &usageError{fmt.Sprintf("merge: %v", err)}
 			}
-			s, err := bench.ReadShard(n, data)
+			s, err := reader.Read(n, data)
 			if err != nil {
 				return &usageError{"merge: " + err.Error()}
 			}
@@ -62,7 +65,7 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 		return &usageError{fmt.Sprintf("merge: no shard files (shard-IIII-of-NNNN.jsonl) in %s", strings.Join(fs.Args(), ", "))}
 	}
 	version, revision, goVersion := versionInfo()
-	sc, results, err := bench.Merge(shards, version)
+	sc, results, err := bench.Merge(shards, version, buildID())
 	if err != nil {
 		if me, ok := err.(*bench.MergeError); ok {
 			fmt.Fprintln(stderr, "luosim: "+me.Error())
@@ -72,7 +75,7 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	}
 	doc, err := bench.Combine(sc, version, results)
 	if err != nil {
-		return err
+		return &usageError{"merge: " + err.Error()}
 	}
 	files := make([]string, len(shards))
 	for i, s := range shards {
@@ -89,7 +92,13 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 		"luosim":       version,
 	}
 	if err := emit(doc, &f, manifest, stdout); err != nil {
-		return err
+		var pe *iofs.PathError
+		if errors.As(err, &pe) {
+			return err // the output directory, not the shards
+		}
+		// The shards passed their checks but hold numbers the result
+		// files cannot carry: bad input all the same.
+		return &usageError{"merge: " + err.Error()}
 	}
 	if !f.quiet {
 		fmt.Fprintf(stderr, "luosim: merged %d shard files, %d items: %s\n", len(shards), len(results), filepath.Join(f.out, "report.html"))

@@ -41,7 +41,9 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	}
 	files, err := reports.Render(doc, inv, reports.Options{PNG: *png})
 	if err != nil {
-		return err
+		// The document passed its checks but holds numbers no report can
+		// show: bad input all the same.
+		return &usageError{fmt.Sprintf("%s: %v", filepath.Join(dir, "results.json"), err)}
 	}
 	if err := writeFiles(*out, files); err != nil {
 		return err

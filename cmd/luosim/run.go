@@ -1,13 +1,17 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/luosim/luosim/bench"
 )
@@ -181,6 +185,27 @@ func versionInfo() (version, revision, goVersion string) {
 	}
 	return
 }
+
+// buildID identifies the code that computes results, for merge and
+// -resume: the VCS revision of a clean build, else a hash of the running
+// executable (development builds all say "(devel)").
+var buildID = sync.OnceValue(func() string {
+	if _, rev, _ := versionInfo(); rev != "unknown" && !strings.HasSuffix(rev, "+dirty") {
+		return "rev:" + rev
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		var f *os.File
+		if f, err = os.Open(exe); err == nil {
+			defer f.Close()
+			h := sha256.New()
+			if _, err = io.Copy(h, f); err == nil {
+				return "exe:" + hex.EncodeToString(h.Sum(nil))[:16]
+			}
+		}
+	}
+	return "unknown"
+})
 
 func runVersion(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("version", stderr)

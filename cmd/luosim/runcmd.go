@@ -200,6 +200,9 @@ func writeFiles(dir string, files map[string][]byte) (err error) {
 		if werr == nil {
 			werr = tmp.Chmod(0o644) // CreateTemp makes 0600; results are for sharing
 		}
+		if werr == nil {
+			werr = tmp.Sync() // on disk before the rename makes it look complete
+		}
 		if cerr := tmp.Close(); werr == nil {
 			werr = cerr
 		}

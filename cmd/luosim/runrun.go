@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/luosim/luosim/bench"
-	"github.com/luosim/luosim/workload"
 )
 
 func runRun(args []string, stdout, stderr io.Writer) error {
@@ -43,10 +42,14 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	version, revision, goVersion := versionInfo()
 	items := bench.ShardItems(sc, spec.i, spec.n)
-	ck := &checkpoint{dir: f.out, header: bench.ShardHeader{Version: version, ScenarioSHA256: sc.SHA256(),
+	ck := &checkpoint{dir: f.out, header: bench.ShardHeader{Version: version, Build: buildID(), ScenarioSHA256: sc.SHA256(),
 		Scenario: sc.CanonicalJSON(), Shard: spec.i, Shards: spec.n, Items: len(bench.Plan(sc)), Partial: true}}
+	if f.out != "" {
+		_, err := os.Stat(filepath.Join(f.out, ck.name()))
+		ck.inherited = err == nil
+	}
 	if *resume {
-		if err := ck.resume(sc, items); err != nil {
+		if err := ck.resume(items, stderr); err != nil {
 			return err
 		}
 	}
@@ -88,7 +91,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 			}
 			return in
 		}
-		ck.discard()
+		ck.discardOwn()
 		return fmt.Errorf("the model broke an invariant, no result written: %w", err)
 	}
 	wall := time.Since(start)
@@ -129,6 +132,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		manifest["resumed_items"] = n
 	}
 	if err := emit(doc, &f, manifest, stdout); err != nil {
+		ck.discardOwn()
 		return err
 	}
 	ck.discard()
@@ -188,6 +192,9 @@ type checkpoint struct {
 	done   map[int]bench.ItemResult
 	fresh  []int // items completed by this run
 	saved  time.Time
+	every  time.Duration // between saves: at least checkpointEvery, and 20 times the last save's cost
+	// inherited: the checkpoint file was there before this run.
+	inherited bool
 }
 
 const checkpointEvery = 5 * time.Second
@@ -203,7 +210,7 @@ func (c *checkpoint) add(r bench.ItemResult) {
 	}
 	c.done[r.Index] = r
 	c.fresh = append(c.fresh, r.Index)
-	if c.dir != "" && time.Since(c.saved) >= checkpointEvery {
+	if c.dir != "" && time.Since(c.saved) >= max(c.every, checkpointEvery) {
 		// A failed save is not fatal: the run goes on, and the final
 		// save or the result files report any lasting problem.
 		_ = c.flush()
@@ -221,28 +228,41 @@ func (c *checkpoint) results() []bench.ItemResult {
 }
 
 // flush writes the checkpoint file atomically.
+// Each save rewrites every completed item, so saves are spaced to cost
+// at most about 5% of the run.
 func (c *checkpoint) flush() error {
+	start := time.Now()
 	var b bytes.Buffer
 	if err := bench.WriteShard(&b, c.header, c.results()); err != nil {
 		return err
 	}
+	err := writeFiles(c.dir, map[string][]byte{c.name(): b.Bytes()})
 	c.saved = time.Now()
-	return writeFiles(c.dir, map[string][]byte{c.name(): b.Bytes()})
+	c.every = 20 * c.saved.Sub(start)
+	return err
 }
 
-// discard removes the checkpoint file (the run's results are written, or
-// it failed).
+// discard removes the checkpoint file: the run's results are written.
 func (c *checkpoint) discard() {
 	if c.dir != "" {
 		os.Remove(filepath.Join(c.dir, c.name()))
 	}
 }
 
+// discardOwn removes the checkpoint file after a failed run (which writes
+// nothing), unless an earlier run left it: that one's work is kept.
+func (c *checkpoint) discardOwn() {
+	if c.dir != "" && !c.inherited {
+		os.Remove(filepath.Join(c.dir, c.name()))
+	}
+}
+
 // resume loads the items of want already complete in c.dir: from shard
-// files and checkpoints of the same scenario written by this version.
-// Files of other scenarios or versions are left alone; a corrupted one is
-// an error, so nothing is silently recomputed or trusted.
-func (c *checkpoint) resume(sc *workload.Scenario, want []bench.Item) error {
+// files and checkpoints of the same scenario written by this version and
+// build. Files of other sweeps, versions or builds are left alone (only
+// their header is read); a damaged file of this sweep is reported and
+// skipped, so its items are computed again rather than trusted.
+func (c *checkpoint) resume(want []bench.Item, stderr io.Writer) error {
 	c.done = map[int]bench.ItemResult{}
 	c.saved = time.Now()
 	names, err := filepath.Glob(filepath.Join(c.dir, "shard-*-of-*.jsonl"))
@@ -253,6 +273,7 @@ func (c *checkpoint) resume(sc *workload.Scenario, want []bench.Item) error {
 	for _, it := range want {
 		need[it.Index] = true
 	}
+	reader := bench.NewShardReader()
 	for _, n := range names {
 		data, err := os.ReadFile(n)
 		if err != nil {
@@ -261,11 +282,16 @@ func (c *checkpoint) resume(sc *workload.Scenario, want []bench.Item) error {
 			}
 			return err
 		}
-		s, err := bench.ReadShard(n, data)
-		if err != nil {
-			return &usageError{fmt.Sprintf("-resume: %v (remove the file, or run without -resume)", err)}
+		h, err := bench.ReadShardHeader(n, data)
+		if err != nil || h.Version != c.header.Version || h.Build != c.header.Build || h.ScenarioSHA256 != c.header.ScenarioSHA256 {
+			continue // another sweep's, or another luosim's
 		}
-		if s.Header.Version != c.header.Version || s.Header.ScenarioSHA256 != c.header.ScenarioSHA256 {
+		if !overlap(h.Shard, h.Shards, c.header.Shard, c.header.Shards) {
+			continue // none of its items are this run's
+		}
+		s, err := reader.Read(n, data)
+		if err != nil {
+			fmt.Fprintf(stderr, "luosim: -resume: skipping %v\n", err)
 			continue
 		}
 		for _, r := range s.Results {
@@ -275,4 +301,15 @@ func (c *checkpoint) resume(sc *workload.Scenario, want []bench.Item) error {
 		}
 	}
 	return nil
+}
+
+// overlap reports whether shards i of n and j of m can share an item:
+// some index ≡ i (mod n) and ≡ j (mod m) exists iff i ≡ j modulo
+// gcd(n, m).
+func overlap(i, n, j, m int) bool {
+	g := n
+	for b := m; b != 0; {
+		g, b = b, g%b
+	}
+	return (i-j)%g == 0
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -209,6 +210,22 @@ func TestMergeRefuses(t *testing.T) {
 			b := bytes.Replace(data, []byte(`"luosim_version":"`), []byte(`"luosim_version":"v0.0.1-other`), 1)
 			os.WriteFile(filepath.Join(d, bench.ShardName(1, 3, false)), b, 0o644)
 		}, 1, "written by luosim v0.0.1-other"},
+		{"other build", func(d string) {
+			b := bytes.Replace(data, []byte(`"build":"`), []byte(`"build":"exe:0000`), 1)
+			os.WriteFile(filepath.Join(d, bench.ShardName(1, 3, false)), b, 0o644)
+		}, 1, "written by another build"},
+		{"impossible histogram", func(d string) {
+			// A latency sum no set of its values adds up to (it would
+			// turn into an infinite mean).
+			var item map[string]any
+			if err := json.Unmarshal(lines[1], &item); err != nil {
+				t.Fatal(err)
+			}
+			item["ops"].([]any)[0].(map[string]any)["latency_ns"].(map[string]any)["sum"] = 1e300
+			bad, _ := json.Marshal(item)
+			b := bytes.Join([][]byte{lines[0], append(bad, '\n'), lines[2]}, nil)
+			os.WriteFile(filepath.Join(d, bench.ShardName(1, 3, false)), b, 0o644)
+		}, 2, "shard-0001-of-0003.jsonl:2: bad item result: histogram: sums 1e+300"},
 		{"conflicting duplicate", func(d string) {
 			// A retry that came out different: same item, other bytes.
 			b := bytes.Replace(data, []byte(`"events":`), []byte(`"events":1`), 1)
@@ -270,7 +287,7 @@ func TestResume(t *testing.T) {
 	}
 	version, _, _ := versionInfo()
 	var b bytes.Buffer
-	if err := bench.WriteShard(&b, bench.ShardHeader{Version: version, ScenarioSHA256: sc.SHA256(), Scenario: sc.CanonicalJSON(),
+	if err := bench.WriteShard(&b, bench.ShardHeader{Version: version, Build: buildID(), ScenarioSHA256: sc.SHA256(), Scenario: sc.CanonicalJSON(),
 		Shard: 0, Shards: 1, Items: len(plan), Partial: true}, some); err != nil {
 		t.Fatal(err)
 	}
@@ -325,4 +342,43 @@ func TestSweepShards(t *testing.T) {
 	if txt := string(files["report.txt"]); !strings.Contains(txt, "handlers.memfd.preserve.mean=10us") {
 		t.Errorf("report.txt does not name the sweep value as written:\n%s", txt)
 	}
+}
+
+func TestOverlap(t *testing.T) {
+	for _, tt := range []struct {
+		i, n, j, m int
+	}{{0, 1, 5, 7}, {1, 3, 4, 6}, {2, 3, 4, 6}, {0, 2, 1, 4}, {3, 4, 1, 2}, {2, 5, 3, 7}} {
+		want := false
+		for idx := 0; idx < tt.n*tt.m; idx++ {
+			want = want || idx%tt.n == tt.i && idx%tt.m == tt.j
+		}
+		if got := overlap(tt.i, tt.n, tt.j, tt.m); got != want {
+			t.Errorf("overlap(%d/%d, %d/%d) = %v, want %v", tt.i, tt.n, tt.j, tt.m, got, want)
+		}
+	}
+}
+
+// TestResumeSkipsForeignAndDamaged: -resume leaves other sweeps' files
+// alone and recomputes the items of a damaged checkpoint of its own.
+func TestResumeSkipsForeignAndDamaged(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"run", "-q", "-cpus", "2", "-count", "2", "-design", "v2-no-refcount,v3-merged"}
+	whole := filepath.Join(dir, "whole")
+	runOK(t, append(args, "-o", whole)...)
+	out := filepath.Join(dir, "out")
+	runOK(t, append(args, "-shard", "0/1", "-o", out)...) // a complete shard of this sweep ...
+	ck := filepath.Join(out, bench.ShardName(0, 1, true))
+	data, _ := os.ReadFile(filepath.Join(out, bench.ShardName(0, 1, false)))
+	os.Remove(filepath.Join(out, bench.ShardName(0, 1, false)))
+	os.WriteFile(ck, data[:len(data)/2], 0o644)                                                            // ... cut in half
+	os.WriteFile(filepath.Join(out, "shard-0005-of-0009.jsonl"), []byte("{\"other\": \"tool\"}\n"), 0o644) // not ours
+	var so, se bytes.Buffer
+	if err := run(append(args, "-resume", "-o", out), &so, &se); err != nil {
+		t.Fatalf("%v\n%s", err, se.String())
+	}
+	if !strings.Contains(se.String(), "-resume: skipping") || !strings.Contains(se.String(), "truncated") {
+		t.Errorf("stderr %q does not report the damaged checkpoint", se.String())
+	}
+	os.Remove(filepath.Join(out, "shard-0005-of-0009.jsonl"))
+	sameOutputs(t, whole, out)
 }
