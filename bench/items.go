@@ -133,6 +133,17 @@ func RunItem(sc *workload.Scenario, it Item, cfg RunConfig) (res ItemResult, err
 		}
 		res.Locks = append(res.Locks, il)
 	}
+	// Everything is in compact form now: recycle the histograms' memory.
+	for op := range rec.lat {
+		rec.lat[op].Release()
+		rec.wait[op].Release()
+	}
+	for _, lc := range r.Locks {
+		if lc.Dist != nil {
+			lc.Dist.Wait.Release()
+			lc.Dist.Hold.Release()
+		}
+	}
 	return res, nil
 }
 

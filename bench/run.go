@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 
@@ -215,9 +216,12 @@ func Combine(sc *workload.Scenario, version string, results []ItemResult) (*Docu
 	}
 	doc := &Document{Version: version, Scenario: sc.CanonicalJSON(), ScenarioSHA256: sc.SHA256(),
 		Seed: sc.Seed, Evidence: "simulated", Percentile: PercentileMethod, scenarioName: sc.Name}
-	for i := 0; i < len(plan); i += sc.Replications {
-		doc.Results = append(doc.Results, combine(plan[i].pt, results[i:i+sc.Replications]))
-	}
+	// Points combine independently: in parallel, each into its own slot.
+	doc.Results = make([]PointResult, len(plan)/sc.Replications)
+	forEach(len(doc.Results), runtime.GOMAXPROCS(0), func(p int) {
+		i := p * sc.Replications
+		doc.Results[p] = combine(plan[i].pt, results[i:i+sc.Replications])
+	})
 	return doc, nil
 }
 
@@ -503,8 +507,8 @@ func spectrum(h *sim.Histogram) [][2]float64 {
 		qs = append(qs, 1-1/inv)
 	}
 	out := make([][2]float64, 0, len(qs))
-	for _, q := range qs {
-		out = append(out, [2]float64{q, h.Quantile(q)})
+	for i, v := range h.Quantiles(qs) {
+		out = append(out, [2]float64{qs[i], v})
 	}
 	return out
 }

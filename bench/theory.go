@@ -17,6 +17,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"sync"
 	"math/big"
 	"math/bits"
 
@@ -442,8 +443,25 @@ func StudentT95(df int) float64 {
 	if df < 1 {
 		panic(fmt.Sprintf("bench.StudentT95: df = %d, want >= 1", df))
 	}
+	if t := t95(); df < len(t) {
+		return t[df] // every CI of a sweep asks again; the quantile is slow
+	}
+	return studentT95(df)
+}
+
+func studentT95(df int) float64 {
 	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(0.975)
 }
+
+// t95 caches StudentT95 for small df (the replication counts in use),
+// computed on first use.
+var t95 = sync.OnceValue(func() []float64 {
+	t := make([]float64, 256)
+	for df := 1; df < len(t); df++ {
+		t[df] = studentT95(df)
+	}
+	return t
+})
 
 // checkOpen validates an open single-server queue and returns ρ = λs.
 func checkOpen(fn string, lambda, s float64) float64 {

@@ -3,6 +3,8 @@ package sim
 import (
 	"math"
 	"math/bits"
+	"slices"
+	"sync"
 )
 
 // Histogram records non-negative integer values (nanoseconds) in
@@ -12,6 +14,12 @@ import (
 // bands of buckets are allocated the first time a value falls in them, so
 // memory is bounded by the range of values seen (8 KiB per power of two),
 // never by their number, and recording allocates nothing in steady state.
+//
+// The first few values are kept as they are, in a small inline buffer, and
+// go into buckets only when the buffer overflows: a histogram of a few
+// hundred values (one op kind of one short replication) then costs no
+// band allocations at all. Every method answers exactly as if the values
+// had been bucketed at once.
 type Histogram struct {
 	bands [histBands]*[histSub]uint64
 	count uint64
@@ -19,12 +27,16 @@ type Histogram struct {
 	sumSq float64
 	min   int64
 	max   int64
+	dense bool           // values are in bands (else the first count are in raw)
+	raw   [histRaw]int64 // the values, in recording order, while !dense
 }
 
 const (
 	histSubBits = 10
 	histSub     = 1 << histSubBits // sub-buckets per band
 	histBands   = 64 - histSubBits // band 0: [0, 2048); band b ≥ 1: [2^(b+10), 2^(b+11))
+
+	histRaw = 128 // values kept unbucketed before the first band is allocated
 
 	// HistBands and HistSubBuckets describe the bucket layout (for
 	// HdrHistogram-style footers).
@@ -55,12 +67,16 @@ func (h *Histogram) Record(v int64) {
 	if v < 0 {
 		v = 0
 	}
-	band, sub := bucket(v)
-	b := h.bands[band]
-	if b == nil {
-		b = h.grow(band)
+	if !h.dense {
+		if h.count < histRaw {
+			h.raw[h.count] = v
+		} else {
+			h.densify()
+			h.add(v, 1)
+		}
+	} else {
+		h.add(v, 1)
 	}
-	b[sub]++
 	h.count++
 	h.sum += float64(v)
 	h.sumSq += float64(float64(v) * float64(v)) // explicit conversion: no FMA fusion on any GOARCH
@@ -72,20 +88,77 @@ func (h *Histogram) Record(v int64) {
 	}
 }
 
+// add counts n values in v's bucket.
+func (h *Histogram) add(v int64, n uint64) {
+	band, sub := bucket(v)
+	b := h.bands[band]
+	if b == nil {
+		b = h.grow(band)
+	}
+	b[sub] += n
+}
+
+// densify moves the buffered values into buckets (off the recording fast
+// path).
+//
+//go:noinline
+func (h *Histogram) densify() {
+	if h.dense {
+		return
+	}
+	h.dense = true
+	for _, v := range h.raw[:h.count] {
+		h.add(v, 1)
+	}
+}
+
+// sortedRaw returns the buffered values in increasing order, in buf.
+func (h *Histogram) sortedRaw(buf *[histRaw]int64) []int64 {
+	vs := buf[:h.count]
+	copy(vs, h.raw[:h.count])
+	slices.Sort(vs)
+	return vs
+}
+
 // grow allocates a band the first time a value falls in it (off the
 // recording fast path).
 //
 //go:noinline
 func (h *Histogram) grow(band int) *[histSub]uint64 {
-	b := new([histSub]uint64)
+	b := bandPool.Get().(*[histSub]uint64)
 	h.bands[band] = b
 	return b
+}
+
+// bandPool recycles the bands of released histograms: a sweep records
+// into thousands of short-lived histograms, and fresh 8 KiB bands for
+// each would make the garbage collector the bottleneck. Bands in the
+// pool are zero.
+var bandPool = sync.Pool{New: func() any { return new([histSub]uint64) }}
+
+// Release empties h and hands its memory to histograms recorded later.
+// Nothing may use a copy of h (which shares its bands) afterwards.
+func (h *Histogram) Release() {
+	for i, b := range h.bands {
+		if b != nil {
+			clear(b[:])
+			bandPool.Put(b)
+			h.bands[i] = nil
+		}
+	}
+	*h = Histogram{}
 }
 
 // Merge adds every value recorded in o.
 func (h *Histogram) Merge(o *Histogram) {
 	if o.count == 0 {
 		return
+	}
+	h.densify()
+	if !o.dense {
+		for _, v := range o.raw[:o.count] {
+			h.add(v, 1)
+		}
 	}
 	for i, ob := range o.bands {
 		if ob == nil {
@@ -143,6 +216,12 @@ func (h *Histogram) Quantile(q float64) float64 {
 	}
 	rank := uint64(math.Ceil(q * float64(h.count)))
 	rank = min(max(rank, 1), h.count)
+	if !h.dense {
+		// The rank-th smallest value's bucket edge, capped at the max.
+		var buf [histRaw]int64
+		band, sub := bucket(h.sortedRaw(&buf)[rank-1])
+		return float64(min(bucketHigh(band, sub), h.max))
+	}
 	var seen uint64
 	for band, b := range h.bands {
 		if b == nil {
@@ -158,9 +237,66 @@ func (h *Histogram) Quantile(q float64) float64 {
 	return float64(h.max)
 }
 
+// Quantiles returns Quantile(q) for each of qs, which must be in
+// increasing order, in one pass over the buckets.
+func (h *Histogram) Quantiles(qs []float64) []float64 {
+	out := make([]float64, len(qs))
+	if h.count == 0 || !h.dense {
+		for i, q := range qs {
+			out[i] = h.Quantile(q)
+		}
+		return out
+	}
+	i := 0
+	rank := func() uint64 {
+		r := uint64(math.Ceil(qs[i] * float64(h.count)))
+		return min(max(r, 1), h.count)
+	}
+	var seen uint64
+	for band, b := range h.bands {
+		if b == nil {
+			continue
+		}
+		for sub, c := range b {
+			if c == 0 {
+				continue
+			}
+			seen += c
+			for i < len(qs) && seen >= rank() {
+				out[i] = float64(min(bucketHigh(band, sub), h.max))
+				i++
+			}
+			if i == len(qs) {
+				return out
+			}
+		}
+	}
+	for ; i < len(qs); i++ {
+		out[i] = float64(h.max)
+	}
+	return out
+}
+
 // Buckets calls f for every non-empty bucket in increasing order with the
 // bucket's largest value and its count.
 func (h *Histogram) Buckets(f func(high int64, count uint64)) {
+	if !h.dense {
+		var buf [histRaw]int64
+		vs := h.sortedRaw(&buf)
+		for i := 0; i < len(vs); {
+			band, sub := bucket(vs[i])
+			j := i + 1
+			for j < len(vs) {
+				if b2, s2 := bucket(vs[j]); b2 != band || s2 != sub {
+					break
+				}
+				j++
+			}
+			f(bucketHigh(band, sub), uint64(j-i))
+			i = j
+		}
+		return
+	}
 	for band, b := range h.bands {
 		if b == nil {
 			continue

@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -98,5 +99,99 @@ func TestHistogramStdDev(t *testing.T) {
 	}
 	if sd := g.StdDev(); math.Abs(sd-2) > 1e-12 {
 		t.Errorf("sd %g, want 2", sd)
+	}
+}
+
+// TestHistogramBufferedIsBucketed: while its values sit in the small
+// buffer, a histogram answers exactly as the bucketed one would, and
+// merging or overflowing the buffer gives the same state.
+func TestHistogramBufferedIsBucketed(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, 50, histRaw - 1, histRaw, histRaw + 1, 3 * histRaw} {
+		var buffered, bucketed Histogram
+		bucketed.densify()
+		for i := 0; i < n; i++ {
+			v := int64(r.ExpFloat64() * 3000)
+			if i%7 == 0 {
+				v = 2047 // a bucket edge, repeated
+			}
+			buffered.Record(v)
+			bucketed.Record(v)
+		}
+		if n < histRaw && buffered.dense {
+			t.Fatalf("n=%d: bucketed before the buffer filled", n)
+		}
+		for q := 0.0; q <= 1; q += 0.01 {
+			if a, b := buffered.Quantile(q), bucketed.Quantile(q); a != b {
+				t.Fatalf("n=%d q=%g: buffered %g, bucketed %g", n, q, a, b)
+			}
+		}
+		ca, cb := buffered.Compact(), bucketed.Compact()
+		if !reflect.DeepEqual(ca, cb) {
+			t.Fatalf("n=%d: compact forms differ:\n%+v\n%+v", n, ca, cb)
+		}
+		var ba, bb []int64
+		buffered.Buckets(func(high int64, c uint64) { ba = append(ba, high, int64(c)) })
+		bucketed.Buckets(func(high int64, c uint64) { bb = append(bb, high, int64(c)) })
+		if !slices.Equal(ba, bb) {
+			t.Fatalf("n=%d: Buckets differ", n)
+		}
+		var m1, m2 Histogram
+		m1.Merge(&buffered)
+		m2.Merge(&bucketed)
+		if c1, c2 := m1.Compact(), m2.Compact(); !reflect.DeepEqual(c1, c2) {
+			t.Fatalf("n=%d: merges differ", n)
+		}
+	}
+}
+
+// TestHistogramRelease: a released histogram is empty, and the next one
+// to reuse its memory starts from zero.
+func TestHistogramRelease(t *testing.T) {
+	var h Histogram
+	for v := int64(0); v < 100000; v += 7 {
+		h.Record(v)
+	}
+	h.Release()
+	if h.Count() != 0 || h.dense {
+		t.Fatal("a released histogram is not empty")
+	}
+	var g Histogram // recycles h's bands
+	want := map[uint64]uint64{}
+	for v := int64(0); v < 100000; v += 13 {
+		g.Record(v)
+		band, sub := bucket(v)
+		want[uint64(band*histSub+sub)]++
+	}
+	c := g.Compact()
+	if len(c.Buckets) != len(want) {
+		t.Fatalf("%d buckets, want %d", len(c.Buckets), len(want))
+	}
+	for _, b := range c.Buckets {
+		if want[b[0]] != b[1] {
+			t.Fatalf("bucket %d holds %d, want %d: recycled memory was not clean", b[0], b[1], want[b[0]])
+		}
+	}
+}
+
+// TestQuantiles: the one-pass form agrees with Quantile everywhere.
+func TestQuantiles(t *testing.T) {
+	for _, n := range []int{1, 10, histRaw + 5, 10000} {
+		var h Histogram
+		r := rand.New(rand.NewPCG(9, uint64(n)))
+		for i := 0; i < n; i++ {
+			h.Record(int64(r.ExpFloat64() * 1e4))
+		}
+		var qs []float64
+		for q := 0.0; q <= 1; q += 0.0125 {
+			qs = append(qs, q)
+		}
+		qs = append(qs, 0.999, 0.9999, 1)
+		slices.Sort(qs)
+		for i, v := range h.Quantiles(qs) {
+			if v != h.Quantile(qs[i]) {
+				t.Fatalf("n=%d q=%g: Quantiles %g, Quantile %g", n, qs[i], v, h.Quantile(qs[i]))
+			}
+		}
 	}
 }

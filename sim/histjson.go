@@ -24,6 +24,13 @@ type Compact struct {
 // Compact returns h's state in compact form.
 func (h *Histogram) Compact() Compact {
 	c := Compact{N: h.count, Sum: h.sum, SumSq: h.sumSq, MinV: h.min, MaxV: h.max, Buckets: [][2]uint64{}}
+	if !h.dense {
+		h.Buckets(func(high int64, n uint64) {
+			band, sub := bucket(high)
+			c.Buckets = append(c.Buckets, [2]uint64{uint64(band*histSub + sub), n})
+		})
+		return c
+	}
 	for band, b := range h.bands {
 		if b == nil {
 			continue
@@ -70,6 +77,7 @@ func (h *Histogram) MergeCompact(c *Compact) {
 	if c.N == 0 {
 		return
 	}
+	h.densify()
 	for _, b := range c.Buckets {
 		band, sub := int(b[0]/histSub), int(b[0]%histSub)
 		if h.bands[band] == nil {
