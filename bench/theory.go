@@ -17,9 +17,9 @@ package bench
 import (
 	"fmt"
 	"math"
-	"sync"
 	"math/big"
 	"math/bits"
+	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
