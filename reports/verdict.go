@@ -31,14 +31,6 @@ func (v verdict) safety() string {
 	return "safe"
 }
 
-// text is the whole verdict in a few words.
-func (v verdict) text() string {
-	if v.unsafe() {
-		return "UNSAFE (" + plural(v.hazards, "unload hazard") + "); " + v.perf
-	}
-	return v.perf
-}
-
 // verdicts ranks every design at the focus cell by its p99 latency of the
 // primary op. Two designs whose 95% intervals of the p99 overlap are
 // called tied.
