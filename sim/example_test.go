@@ -74,3 +74,20 @@ func ExampleDist() {
 	// mean 400000ns cv 0.5
 	// true
 }
+
+// A histogram's compact form keeps only its non-empty buckets: what a
+// sweep holds per item, and what its shard files carry.
+func ExampleHistogram_Compact() {
+	var h sim.Histogram
+	for _, v := range []int64{100, 100, 2500, 1_000_000} {
+		h.Record(v)
+	}
+	c := h.Compact()
+	fmt.Println(len(c.Buckets), "buckets; median", c.Quantile(0.5), "max", c.Quantile(1))
+	var merged sim.Histogram
+	merged.MergeCompact(&c)
+	fmt.Println(merged.Count(), "values, mean", merged.Mean())
+	// Output:
+	// 3 buckets; median 100 max 1e+06
+	// 4 values, mean 250675
+}
