@@ -21,7 +21,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	shardFlag := fs.String("shard", "", "run only shard `i/n` of the sweep (items whose index mod n is i) into -o as shard-IIII-of-NNNN.jsonl; "+
 		"auto takes i (and n) from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, PARALLEL_SEQ, AWS_BATCH_JOB_ARRAY_INDEX or BATCH_TASK_INDEX")
 	shards := fs.Int("shards", 0, "with -shard auto: the shard `count`, for batch systems that give only an index")
-	resume := fs.Bool("resume", false, "skip items already complete in -o (same scenario and luosim version)")
+	resume := fs.Bool("resume", false, "skip items already complete in -o (same scenario, luosim version and build)")
 	if err := f.parse(fs, args); err != nil {
 		return err
 	}
