@@ -67,14 +67,13 @@ func (h *Histogram) Record(v int64) {
 	if v < 0 {
 		v = 0
 	}
-	if !h.dense {
-		if h.count < histRaw {
-			h.raw[h.count] = v
-		} else {
-			h.densify()
-			h.add(v, 1)
-		}
-	} else {
+	switch {
+	case h.dense:
+		h.add(v, 1)
+	case h.count < histRaw:
+		h.raw[h.count] = v
+	default:
+		h.densify()
 		h.add(v, 1)
 	}
 	h.count++
