@@ -70,6 +70,14 @@ func (c *checker) mutex(m *Mutex) *lockShadow {
 	return s
 }
 
+// shadow is mutex m's shadow, or rwsem rw's when m is nil.
+func (c *checker) shadow(m *Mutex, rw int) *lockShadow {
+	if m != nil {
+		return c.mutex(m)
+	}
+	return &c.rws[rw]
+}
+
 func (c *checker) threadOf(tid int32) *threadShadow {
 	for int(tid) >= len(c.thread) {
 		c.thread = append(c.thread, threadShadow{rw: -1})
@@ -122,11 +130,8 @@ func (k *LUO) chkDone(t *Thread) {
 func (k *LUO) chkWait(t *Thread, m *Mutex, rw int, write, pass bool) {
 	c := k.chk
 	k.chkTick()
-	var s *lockShadow
-	if m != nil {
-		s = c.mutex(m)
-	} else {
-		s = &c.rws[rw]
+	s := c.shadow(m, rw)
+	if m == nil {
 		ts := c.threadOf(t.ID)
 		ts.rw, ts.write, ts.pass = rw, write, pass
 	}
@@ -140,17 +145,12 @@ func (k *LUO) chkWait(t *Thread, m *Mutex, rw int, write, pass bool) {
 func (k *LUO) chkGrant(t *Thread, m *Mutex, rw int, write, pass, waited bool) {
 	c := k.chk
 	k.chkTick()
-	var s *lockShadow
-	if m != nil {
-		s = c.mutex(m)
-	} else {
-		if waited {
-			ts := c.threadOf(t.ID)
-			rw, write, pass = ts.rw, ts.write, ts.pass
-			ts.rw = -1
-		}
-		s = &c.rws[rw]
+	if m == nil && waited {
+		ts := c.threadOf(t.ID)
+		rw, write, pass = ts.rw, ts.write, ts.pass
+		ts.rw = -1
 	}
+	s := c.shadow(m, rw)
 	name := func() string { // only for messages: no formatting on the way
 		if m != nil {
 			return "mutex"
@@ -189,14 +189,8 @@ func (k *LUO) chkGrant(t *Thread, m *Mutex, rw int, write, pass, waited bool) {
 
 // chkRelease records t releasing mutex m, or rwsem rw.
 func (k *LUO) chkRelease(t *Thread, m *Mutex, rw int, write bool) {
-	c := k.chk
 	k.chkTick()
-	var s *lockShadow
-	if m != nil {
-		s = c.mutex(m)
-	} else {
-		s = &c.rws[rw]
-	}
+	s := k.chk.shadow(m, rw)
 	switch {
 	case m != nil || write:
 		if s.owner != t.ID {

@@ -16,14 +16,7 @@ import (
 // 130 or 143 and leaves no result files, at most a checkpoint of the
 // completed items for -resume.
 func TestInterrupt(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "luosim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	dir, bin := buildLuosim(t)
 	long := filepath.Join(dir, "long.yaml")
 	// A sweep that takes far longer than the test waits.
 	src := `name: long
@@ -72,14 +65,7 @@ sessions: {count: 2000, files: [{handler: memfd, count: 50}]}
 // TestInterruptResume: items completed before a SIGINT are kept, and
 // -resume finishes the run to the bytes of an uninterrupted one.
 func TestInterruptResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "luosim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	dir, bin := buildLuosim(t)
 	// Thousands of small items: some complete before the signal, most after.
 	args := []string{"run", "-q", "-j", "2", "-count", "80", "-design", "v1-per-file,v3-merged"}
 	out := filepath.Join(dir, "out")
@@ -118,4 +104,19 @@ func TestInterruptResume(t *testing.T) {
 	}
 	sameOutputs(t, whole, out)
 	t.Logf("resumed after %d of %d items", len(s.Results), s.Header.Items)
+}
+
+// buildLuosim builds the command into a temporary directory (signals go
+// to a process of its own); it skips the test with -short.
+func buildLuosim(t *testing.T) (dir, bin string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "luosim")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return dir, bin
 }
