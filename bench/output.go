@@ -3,12 +3,14 @@ package bench
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
-	"github.com/luosim/luosim/sim"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/luosim/luosim/sim"
 )
 
 // ResultFiles renders doc into the result files of product.md §4, by file
@@ -17,32 +19,32 @@ import (
 // CPU count and op (hgrm/...). They depend only on doc, never on the
 // invocation.
 func ResultFiles(doc *Document) (map[string][]byte, error) {
-	files := map[string][]byte{}
-	var js bytes.Buffer
-	if err := WriteJSON(&js, doc); err != nil {
-		return nil, err
+	// The files render independently: in parallel, each into its slot.
+	names := []string{"results.json", "results.csv", "results.txt"}
+	jobs := []func(*bytes.Buffer) error{
+		func(b *bytes.Buffer) error { return WriteJSON(b, doc) },
+		func(b *bytes.Buffer) error { return WriteCSV(b, doc) },
+		func(b *bytes.Buffer) error { return WriteBenchfmt(b, doc) },
 	}
-	files["results.json"] = js.Bytes()
-	var c bytes.Buffer
-	if err := WriteCSV(&c, doc); err != nil {
-		return nil, err
-	}
-	files["results.csv"] = c.Bytes()
-	var t bytes.Buffer
-	if err := WriteBenchfmt(&t, doc); err != nil {
-		return nil, err
-	}
-	files["results.txt"] = t.Bytes()
 	for _, r := range doc.Results {
 		for _, op := range sortedOps(r.Ops) {
 			h := r.hists[op]
 			if h == nil {
 				continue
 			}
-			var b bytes.Buffer
-			writeHgrm(&b, h)
-			files[fmt.Sprintf("hgrm/%s.%s.%s.hgrm", fileSafe(r.Design), strings.ReplaceAll(r.Point, "/", ","), op)] = b.Bytes()
+			names = append(names, fmt.Sprintf("hgrm/%s.%s.%s.hgrm", fileSafe(r.Design), strings.ReplaceAll(r.Point, "/", ","), op))
+			jobs = append(jobs, func(b *bytes.Buffer) error { writeHgrm(b, h); return nil })
 		}
+	}
+	bufs := make([]bytes.Buffer, len(jobs))
+	errs := make([]error, len(jobs))
+	forEach(len(jobs), runtime.GOMAXPROCS(0), func(i int) { errs[i] = jobs[i](&bufs[i]) })
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	files := make(map[string][]byte, len(names))
+	for i, n := range names {
+		files[n] = bufs[i].Bytes()
 	}
 	return files, nil
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/luosim/luosim/bench"
@@ -166,56 +167,71 @@ func hostname() string {
 }
 
 // writeFiles writes the files into dir all or nothing: every file goes to
-// a temporary file in dir first, and only when all are written are they
-// renamed into place, so an interrupted or failed run never leaves a
-// partial file that looks complete.
-func writeFiles(dir string, files map[string][]byte) (err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// a temporary file in dir first, and only when all are written (and on
+// disk) are they renamed into place, so an interrupted or failed run never
+// leaves a partial file that looks complete. Temporary files are written
+// by a few goroutines at once: a sweep's report is hundreds of files.
+func writeFiles(dir string, files map[string][]byte) error {
 	names := make([]string, 0, len(files))
+	subs := map[string]bool{dir: true}
 	for n := range files {
 		names = append(names, n)
+		subs[filepath.Dir(filepath.Join(dir, n))] = true
 	}
 	slices.Sort(names)
-	tmps := make([]string, 0, len(names))
-	defer func() {
-		if err != nil {
-			for _, t := range tmps {
-				os.Remove(t)
-			}
-		}
-	}()
-	for _, n := range names {
-		sub := filepath.Dir(filepath.Join(dir, n))
+	for sub := range subs {
 		if err := os.MkdirAll(sub, 0o755); err != nil {
 			return err
 		}
-		tmp, err := os.CreateTemp(sub, "."+filepath.Base(n)+".tmp*")
-		if err != nil {
-			return err
-		}
-		tmps = append(tmps, tmp.Name())
-		_, werr := tmp.Write(files[n])
-		if werr == nil {
-			werr = tmp.Chmod(0o644) // CreateTemp makes 0600; results are for sharing
-		}
-		if werr == nil {
-			werr = tmp.Sync() // on disk before the rename makes it look complete
-		}
-		if cerr := tmp.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return werr
-		}
 	}
+	tmps := make([]string, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(8, len(names)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				tmps[i], errs[i] = writeTemp(filepath.Join(dir, names[i]), files[names[i]])
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	err := errors.Join(errs...)
 	for i, n := range names {
-		if err := os.Rename(tmps[i], filepath.Join(dir, n)); err != nil {
-			return err
+		if err == nil {
+			err = os.Rename(tmps[i], filepath.Join(dir, n))
+		}
+		if err != nil && tmps[i] != "" {
+			os.Remove(tmps[i]) // renamed ones are gone already; no harm
 		}
 	}
-	return nil
+	return err
+}
+
+// writeTemp writes data to a new temporary file beside path and returns
+// its name ("" when none was created).
+func writeTemp(path string, data []byte) (string, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return "", err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp makes 0600; results are for sharing
+	}
+	if err == nil {
+		err = tmp.Sync() // on disk before the rename makes it look complete
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	return tmp.Name(), err
 }
 
 func runScenario(args []string, stdout, stderr io.Writer) error {
