@@ -41,9 +41,13 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return &usageError{"-json prints a whole sweep's document: merge the shards (luosim merge) for it"}
 	}
 	version, revision, goVersion := versionInfo()
-	items := bench.ShardItems(sc, spec.i, spec.n)
+	plan := bench.Plan(sc)
+	var items []bench.Item // this run's share: index mod n == i
+	for i := spec.i; i < len(plan); i += spec.n {
+		items = append(items, plan[i])
+	}
 	ck := &checkpoint{dir: f.out, header: bench.ShardHeader{Version: version, Build: buildID(), ScenarioSHA256: sc.SHA256(),
-		Scenario: sc.CanonicalJSON(), Shard: spec.i, Shards: spec.n, Items: len(bench.Plan(sc)), Partial: true}}
+		Scenario: sc.CanonicalJSON(), Shard: spec.i, Shards: spec.n, Items: len(plan), Partial: true}}
 	if f.out != "" {
 		_, err := os.Stat(filepath.Join(f.out, ck.name()))
 		ck.inherited = err == nil
