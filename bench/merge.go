@@ -3,6 +3,8 @@ package bench
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -104,7 +106,7 @@ func Merge(shards []*Shard, version, build string) (*workload.Scenario, []ItemRe
 			missing[i%n] = append(missing[i%n], i)
 		}
 	}
-	for _, sh := range sortedKeys(missing) {
+	for _, sh := range slices.Sorted(maps.Keys(missing)) {
 		rerun[sh] = true
 		items := missing[sh]
 		list := fmt.Sprint(items[:min(len(items), 8)])
@@ -118,7 +120,7 @@ func Merge(shards []*Shard, version, build string) (*workload.Scenario, []ItemRe
 		me.Problems = append(me.Problems, fmt.Sprintf("shard %d/%d: %d %s missing %s", sh, n, len(items), noun, list))
 	}
 	if len(me.Problems) > 0 {
-		me.Rerun = sortedKeys(rerun)
+		me.Rerun = slices.Sorted(maps.Keys(rerun))
 		return nil, nil, me
 	}
 	results := make([]ItemResult, len(plan))
@@ -126,13 +128,4 @@ func Merge(shards []*Shard, version, build string) (*workload.Scenario, []ItemRe
 		results[i] = *r
 	}
 	return sc, results, nil
-}
-
-func sortedKeys[V any](m map[int]V) []int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	return keys
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"sort"
-	"strconv"
 
 	"github.com/luosim/luosim/lockmodels"
 	"github.com/luosim/luosim/workload"
@@ -271,6 +270,3 @@ func strictJSON(line []byte, v any) error {
 	}
 	return nil
 }
-
-// ShardLabel formats a shard index as i/n.
-func ShardLabel(i, n int) string { return strconv.Itoa(i) + "/" + strconv.Itoa(n) }

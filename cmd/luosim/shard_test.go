@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -139,7 +140,7 @@ func TestShardMerge(t *testing.T) {
 	for _, n := range []int{1, 3, 7} {
 		sdir := filepath.Join(dir, "shards", strings.Repeat("n", n))
 		for i := 0; i < n; i++ {
-			runOK(t, append(append([]string{"run"}, args...), "-shard", bench.ShardLabel(i, n), "-o", sdir)...)
+			runOK(t, append(append([]string{"run"}, args...), "-shard", fmt.Sprintf("%d/%d", i, n), "-o", sdir)...)
 		}
 		names, _ := filepath.Glob(filepath.Join(sdir, "*"))
 		if len(names) != n {
@@ -167,7 +168,7 @@ func TestMergeRefuses(t *testing.T) {
 	args := []string{"run", "-q", "-cpus", "2", "-count", "2", "-design", "v1-per-file,v3-merged"}
 	good := filepath.Join(dir, "good")
 	for i := 0; i < 3; i++ {
-		runOK(t, append(args, "-shard", bench.ShardLabel(i, 3), "-o", good)...)
+		runOK(t, append(args, "-shard", fmt.Sprintf("%d/%d", i, 3), "-o", good)...)
 	}
 	shard1 := filepath.Join(good, bench.ShardName(1, 3, false))
 	data, err := os.ReadFile(shard1)
@@ -327,7 +328,7 @@ func TestSweepShards(t *testing.T) {
 		t.Errorf("the table does not name the sweep's points:\n%s", table)
 	}
 	for i := 0; i < 3; i++ {
-		runOK(t, "run", "-q", "-shard", bench.ShardLabel(i, 3), "-o", filepath.Join(dir, "shards"), "testdata/sweep.yaml")
+		runOK(t, "run", "-q", "-shard", fmt.Sprintf("%d/%d", i, 3), "-o", filepath.Join(dir, "shards"), "testdata/sweep.yaml")
 	}
 	runOK(t, "merge", "-q", "-o", filepath.Join(dir, "merged"), filepath.Join(dir, "shards"))
 	sameOutputs(t, whole, filepath.Join(dir, "merged"))
